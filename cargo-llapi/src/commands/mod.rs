@@ -1,0 +1,17 @@
+//! One module per command; each has its clap `Args` and a `run` function.
+
+pub mod api;
+pub mod config;
+pub mod heartbeat;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the parsed command.
+pub fn run(cli: &Cli) -> llapi::Result<()> {
+    let global = &cli.global;
+    match &cli.command {
+        Command::Heartbeat(args) => heartbeat::run(global, args),
+        Command::Config(args) => config::run(global, args),
+        Command::Api(args) => api::run(global, args),
+    }
+}
