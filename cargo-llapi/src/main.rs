@@ -4,6 +4,7 @@
 //! library. Exit codes: 0 success, 1 operation failed, 2 bad usage or input, 3 policy failure.
 
 mod cli;
+mod context;
 mod commands;
 mod logging;
 mod output;
