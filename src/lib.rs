@@ -2,10 +2,12 @@
 
 pub mod error;
 pub mod form;
+pub mod fsutil;
 pub mod params;
 pub mod response;
 pub mod secret;
 pub mod signing;
+pub mod vigiles_manifest;
 
 pub use error::{Error, ErrorKind, Result};
 pub use params::{Params, Value};
