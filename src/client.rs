@@ -237,7 +237,7 @@ impl Client {
                 Ok(r) if (200..300).contains(&r.status) => return Ok(r),
                 Ok(r) => {
                     let e = ServerError::from_status(r.status, &r.body);
-                    (e.is_retryable(), r.retry_after, Error::Server(e))
+                    (e.is_retryable(), r.retry_after, Error::from(e))
                 }
                 Err(TransportFailure::Other(m)) => return Err(Error::Transport(m)),
                 Err(f) => (f.is_retryable(), None, Error::Transport(f.to_string())),
@@ -281,7 +281,7 @@ fn with_attempts(error: Error, attempts: u32) -> Error {
 /// The JSON of a 2xx answer; a body that is not JSON is an operation error.
 pub fn parse_json(response: &Response) -> Result<Json> {
     serde_json::from_slice(&response.body).map_err(|_| {
-        Error::Server(ServerError::malformed(
+        Error::from(ServerError::malformed(
             response.status,
             response.content_type.as_deref(),
             &response.body,

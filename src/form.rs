@@ -54,7 +54,11 @@ pub fn wire_pairs<'a>(method: &str, params: &'a Params) -> Vec<(&'a str, WireVal
     for (name, value) in named {
         match value {
             Value::List(items) => {
-                out.extend(items.iter().map(|item| (name, WireValue::Text(item.as_str().into()))));
+                out.extend(
+                    items
+                        .iter()
+                        .map(|item| (name, WireValue::Text(item.as_str().into()))),
+                );
             }
             Value::File(path) => out.push((name, WireValue::File(path))),
             scalar => out.push((name, WireValue::Text(scalar.scalar_text().expect("scalar")))),
@@ -90,7 +94,9 @@ impl FormBody {
             pending.extend_from_slice(encode(name.as_bytes()).as_bytes());
             pending.push(b'=');
             match value {
-                WireValue::Text(text) => pending.extend_from_slice(encode(text.as_bytes()).as_bytes()),
+                WireValue::Text(text) => {
+                    pending.extend_from_slice(encode(text.as_bytes()).as_bytes())
+                }
                 WireValue::File(path) => {
                     segments.push(Segment::Encoded(std::mem::take(&mut pending)));
                     segments.push(Segment::File {

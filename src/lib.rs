@@ -24,6 +24,7 @@ pub mod dry_run;
 pub mod endpoint;
 pub mod error;
 pub mod form;
+pub mod fsutil;
 pub mod params;
 pub mod request;
 pub mod response;
@@ -31,6 +32,7 @@ pub mod retry;
 pub mod secret;
 pub mod signing;
 pub mod transport;
+pub mod vigiles_manifest;
 
 pub use client::{Client, ClientBuilder, Reply};
 pub use config::Config;

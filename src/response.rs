@@ -35,7 +35,8 @@ impl ServerError {
     /// The error for a success status whose body is not JSON.
     pub fn malformed(status: u16, content_type: Option<&str>, body: &[u8]) -> Self {
         let kind = content_type.unwrap_or("no content type");
-        let preview = String::from_utf8_lossy(&body[..body.len().min(60)]).replace(['\r', '\n'], " ");
+        let preview =
+            String::from_utf8_lossy(&body[..body.len().min(60)]).replace(['\r', '\n'], " ");
         ServerError {
             status,
             message: None,
@@ -58,7 +59,12 @@ impl std::fmt::Display for ServerError {
         if let Some(m) = &self.malformed {
             return write!(f, "{m}");
         }
-        write!(f, "the Vigiles server returned {} ({})", self.status, reason(self.status))?;
+        write!(
+            f,
+            "the Vigiles server returned {} ({})",
+            self.status,
+            reason(self.status)
+        )?;
         if let Some(m) = &self.message {
             write!(f, ": {m}")?;
         }

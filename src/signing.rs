@@ -54,7 +54,9 @@ pub fn message_parts<'a>(method: &'a str, resource: &'a str, params: &'a Params)
     let mut pair = |parts: &mut Vec<Part<'a>>, name: &str, value: Part<'a>| {
         let sep = if first { "" } else { "&" };
         first = false;
-        parts.push(Part::Bytes(Cow::Owned(format!("{sep}{name}=").into_bytes())));
+        parts.push(Part::Bytes(Cow::Owned(
+            format!("{sep}{name}=").into_bytes(),
+        )));
         parts.push(value);
     };
     for (name, value) in sorted {
@@ -63,13 +65,21 @@ pub fn message_parts<'a>(method: &'a str, resource: &'a str, params: &'a Params)
                 let mut items: Vec<&String> = items.iter().collect();
                 items.sort();
                 for item in items {
-                    pair(&mut parts, name, Part::Bytes(Cow::Borrowed(item.as_bytes())));
+                    pair(
+                        &mut parts,
+                        name,
+                        Part::Bytes(Cow::Borrowed(item.as_bytes())),
+                    );
                 }
             }
             Value::File(path) => pair(&mut parts, name, Part::File(path)),
             scalar => {
                 let text = scalar.scalar_text().expect("scalar value");
-                pair(&mut parts, name, Part::Bytes(Cow::Owned(text.into_owned().into_bytes())));
+                pair(
+                    &mut parts,
+                    name,
+                    Part::Bytes(Cow::Owned(text.into_owned().into_bytes())),
+                );
             }
         }
     }
@@ -198,7 +208,10 @@ mod tests {
             "user@example.com",
         );
         let m = msg("PATCH", "/api/v1/vigiles/folders/archive", &params);
-        assert_eq!(m, "PATCH/api/v1/vigiles/folders/archiveemail=user@example.com&tokens=t1&tokens=t2");
+        assert_eq!(
+            m,
+            "PATCH/api/v1/vigiles/folders/archiveemail=user@example.com&tokens=t1&tokens=t2"
+        );
         assert_eq!(
             signature_of(&ApiKey::new("secretkey"), m.as_bytes()),
             "7N/d7P9DmY71a0Q8yCnJzkmt+BHApvvojAQUn+L6vr0="
@@ -212,11 +225,17 @@ mod tests {
         let content = "{\"a\": \"b+c&d=e\"}".repeat(10_000);
         std::fs::write(&path, &content).unwrap();
         let inline = with_email(&Params::new().with("manifest", content.as_str()), "u@x");
-        let filed = with_email(&Params::new().with("manifest", Value::File(path.clone())), "u@x");
+        let filed = with_email(
+            &Params::new().with("manifest", Value::File(path.clone())),
+            "u@x",
+        );
         let key = ApiKey::new("k");
         let a = digest(Some(&key), &message_parts("POST", "/r", &inline)).unwrap();
         let b = digest(Some(&key), &message_parts("POST", "/r", &filed)).unwrap();
         assert_eq!(a.signature, b.signature);
-        assert_eq!(b.encoded_file_lengths[&path], form::encode(content.as_bytes()).len() as u64);
+        assert_eq!(
+            b.encoded_file_lengths[&path],
+            form::encode(content.as_bytes()).len() as u64
+        );
     }
 }

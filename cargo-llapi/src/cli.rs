@@ -9,7 +9,13 @@ use crate::commands;
 
 /// Vigiles LinuxLink API client: heartbeat, signed calls, manifest (SBOM) uploads.
 #[derive(Debug, Parser)]
-#[command(name = "cargo-llapi", bin_name = "cargo llapi", version, about, propagate_version = true)]
+#[command(
+    name = "cargo-llapi",
+    bin_name = "cargo llapi",
+    version,
+    about,
+    propagate_version = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalOpts,
@@ -111,7 +117,8 @@ mod tests {
 
     #[test]
     fn cargo_inserted_name_is_dropped() {
-        let args = strip_cargo_subcommand(["cargo-llapi", "llapi", "heartbeat"].map(OsString::from));
+        let args =
+            strip_cargo_subcommand(["cargo-llapi", "llapi", "heartbeat"].map(OsString::from));
         assert_eq!(args, ["cargo-llapi", "heartbeat"].map(OsString::from));
         let direct = strip_cargo_subcommand(["cargo-llapi", "heartbeat"].map(OsString::from));
         assert_eq!(direct.len(), 2);

@@ -7,13 +7,15 @@ use crate::cli::GlobalOpts;
 
 /// Installs the logger for this process.
 pub fn init(global: &GlobalOpts) {
-    let level = global.log_level.unwrap_or(match (global.verbose, global.quiet) {
-        (0, 0) => log::LevelFilter::Info,
-        (_, 1) => log::LevelFilter::Warn,
-        (_, q) if q >= 2 => log::LevelFilter::Error,
-        (1, _) => log::LevelFilter::Debug,
-        _ => log::LevelFilter::Trace,
-    });
+    let level = global
+        .log_level
+        .unwrap_or(match (global.verbose, global.quiet) {
+            (0, 0) => log::LevelFilter::Info,
+            (_, 1) => log::LevelFilter::Warn,
+            (_, q) if q >= 2 => log::LevelFilter::Error,
+            (1, _) => log::LevelFilter::Debug,
+            _ => log::LevelFilter::Trace,
+        });
     let mut builder = env_logger::Builder::new();
     builder.filter_level(level);
     if global.log_level.is_none() {
