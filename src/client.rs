@@ -247,7 +247,10 @@ impl Client {
                 .flatten();
             let Some(wait) = wait else {
                 if attempt > 1 {
-                    log::debug!("gave up after {attempt} attempts in {:.1?}", started.elapsed());
+                    log::debug!(
+                        "gave up after {attempt} attempts in {:.1?}",
+                        started.elapsed()
+                    );
                 }
                 return Err(with_attempts(error, attempt));
             };
@@ -290,10 +293,5 @@ pub fn parse_json(response: &Response) -> Result<Json> {
 }
 
 fn truncate_json(json: &Json) -> String {
-    let s = json.to_string();
-    if s.len() > 200 {
-        format!("{}…", &s[..s.floor_char_boundary(200)])
-    } else {
-        s
-    }
+    crate::response::truncate(&json.to_string(), 200)
 }

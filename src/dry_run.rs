@@ -52,7 +52,8 @@ impl DryRun {
             }
             _ => None,
         };
-        let hmac_msg = String::from_utf8_lossy(&prepared.hmac_message().map_err(read_err)?).into_owned();
+        let hmac_msg =
+            String::from_utf8_lossy(&prepared.hmac_message().map_err(read_err)?).into_owned();
         Ok(DryRun {
             method: prepared.method.as_str().to_owned(),
             url: prepared.url.clone(),

@@ -16,8 +16,9 @@ impl BaseUrl {
     /// and plain http to a host that is not loopback (a signature is a replayable credential).
     pub fn parse(raw: &str) -> Result<BaseUrl> {
         let trimmed = raw.trim().trim_end_matches('/');
-        let url = reqwest::Url::parse(trimmed)
-            .map_err(|e| Error::invalid(format!("server URL {trimmed:?} is not a valid URL: {e}")))?;
+        let url = reqwest::Url::parse(trimmed).map_err(|e| {
+            Error::invalid(format!("server URL {trimmed:?} is not a valid URL: {e}"))
+        })?;
         match url.scheme() {
             "https" => {}
             "http" if is_loopback(&url) => {}
@@ -34,7 +35,9 @@ impl BaseUrl {
             }
         }
         if url.host_str().is_none_or(str::is_empty) {
-            return Err(Error::invalid(format!("server URL {trimmed:?} has no host")));
+            return Err(Error::invalid(format!(
+                "server URL {trimmed:?} has no host"
+            )));
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(Error::invalid(format!(
@@ -56,7 +59,10 @@ impl BaseUrl {
 
     /// The host name, for choosing the legacy heartbeat path.
     pub fn host(&self) -> Option<String> {
-        reqwest::Url::parse(&self.0).ok()?.host_str().map(str::to_owned)
+        reqwest::Url::parse(&self.0)
+            .ok()?
+            .host_str()
+            .map(str::to_owned)
     }
 }
 
@@ -91,7 +97,10 @@ mod tests {
         ] {
             assert!(BaseUrl::parse(ok).is_ok(), "{ok}");
         }
-        assert_eq!(BaseUrl::parse("https://a.test/").unwrap().join("/api"), "https://a.test/api");
+        assert_eq!(
+            BaseUrl::parse("https://a.test/").unwrap().join("/api"),
+            "https://a.test/api"
+        );
     }
 
     #[test]

@@ -101,7 +101,10 @@ impl Params {
 
     /// The value of `name` for changing in place, if set.
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
-        self.pairs.iter_mut().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.pairs
+            .iter_mut()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
 
     /// Removes `name`, returning its value.

@@ -53,7 +53,10 @@ impl RetryPolicy {
             return None;
         }
         let exponent = next.saturating_sub(2).min(30);
-        let base = self.delay.saturating_mul(1u32 << exponent).min(self.max_delay);
+        let base = self
+            .delay
+            .saturating_mul(1u32 << exponent)
+            .min(self.max_delay);
         // Full jitter in [base/2, base]: spreads retries of many clients hitting one outage.
         let jittered = base.mul_f64(0.5 + fastrand::f64() * 0.5);
         let wait = match retry_after {
@@ -77,9 +80,15 @@ mod tests {
         let p = RetryPolicy::default();
         for _ in 0..50 {
             let w2 = p.wait_before(2, None, Duration::ZERO).unwrap();
-            assert!(w2 >= Duration::from_secs(1) && w2 <= Duration::from_secs(2), "{w2:?}");
+            assert!(
+                w2 >= Duration::from_secs(1) && w2 <= Duration::from_secs(2),
+                "{w2:?}"
+            );
             let w4 = p.wait_before(4, None, Duration::ZERO).unwrap();
-            assert!(w4 >= Duration::from_secs(4) && w4 <= Duration::from_secs(8), "{w4:?}");
+            assert!(
+                w4 >= Duration::from_secs(4) && w4 <= Duration::from_secs(8),
+                "{w4:?}"
+            );
         }
         assert_eq!(p.wait_before(6, None, Duration::ZERO), None);
     }
@@ -90,9 +99,13 @@ mod tests {
             delay: Duration::from_millis(10),
             ..RetryPolicy::default()
         };
-        let w = p.wait_before(2, Some(Duration::from_secs(3)), Duration::ZERO).unwrap();
+        let w = p
+            .wait_before(2, Some(Duration::from_secs(3)), Duration::ZERO)
+            .unwrap();
         assert_eq!(w, Duration::from_secs(3));
-        let w = p.wait_before(2, Some(Duration::from_secs(3)), Duration::from_secs(299)).unwrap();
+        let w = p
+            .wait_before(2, Some(Duration::from_secs(3)), Duration::from_secs(299))
+            .unwrap();
         assert_eq!(w, Duration::from_secs(1));
         assert_eq!(p.wait_before(2, None, Duration::from_secs(300)), None);
     }

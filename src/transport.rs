@@ -72,8 +72,12 @@ impl std::fmt::Display for TransportFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             TransportFailure::Connect(m) => write!(f, "cannot connect to the Vigiles server: {m}"),
-            TransportFailure::Timeout(m) => write!(f, "the Vigiles server did not answer in time: {m}"),
-            TransportFailure::Broken(m) => write!(f, "the connection to the Vigiles server broke: {m}"),
+            TransportFailure::Timeout(m) => {
+                write!(f, "the Vigiles server did not answer in time: {m}")
+            }
+            TransportFailure::Broken(m) => {
+                write!(f, "the connection to the Vigiles server broke: {m}")
+            }
             TransportFailure::Other(m) => write!(f, "request failed: {m}"),
         }
     }
@@ -101,7 +105,10 @@ impl Transport {
                 source,
             })?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                Error::invalid(format!("CA bundle {} is not PEM certificates: {e}", path.display()))
+                Error::invalid(format!(
+                    "CA bundle {} is not PEM certificates: {e}",
+                    path.display()
+                ))
             })?;
             if certs.is_empty() {
                 return Err(Error::invalid(format!(
@@ -134,7 +141,10 @@ impl Transport {
         }
         if let Some(body) = &prepared.body {
             request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
                 .body(reqwest::blocking::Body::sized(body.reader(), body.len()));
         }
         let response = request.send().map_err(classify)?;

@@ -15,7 +15,10 @@ fn field_args(case: &vectors::Case) -> Vec<String> {
             Json::Bool(true) => vec!["True".into()],
             Json::Bool(false) => vec!["False".into()],
             Json::Number(n) => vec![n.to_string()],
-            Json::Array(items) => items.iter().map(|i| i.as_str().unwrap().to_owned()).collect(),
+            Json::Array(items) => items
+                .iter()
+                .map(|i| i.as_str().unwrap().to_owned())
+                .collect(),
             other => panic!("unexpected {other}"),
         };
         args.extend(texts.into_iter().map(|t| format!("--field={name}={t}")));
@@ -32,19 +35,35 @@ fn all_57_vectors_through_the_binary() {
         let out = Command::new(env!("CARGO_BIN_EXE_cargo-llapi"))
             .args(["api", &case.method, &case.resource])
             .args(field_args(case))
-            .args(["--dry-run", "--message-format", "json", "--url", "https://vigiles.example.test"])
+            .args([
+                "--dry-run",
+                "--message-format",
+                "json",
+                "--url",
+                "https://vigiles.example.test",
+            ])
             .arg("--key-file")
             .arg(&key_file)
             .env_remove("VIGILES_KEY_FILE")
             .env_remove("LINUXLINK_SERVER")
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}: {}", case.name, String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            case.name,
+            String::from_utf8_lossy(&out.stderr)
+        );
         let report: Json = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("{}: stdout is one JSON object: {e}", case.name));
         assert_eq!(report["method"], case.method.as_str());
         assert_eq!(report["hmac_msg"], case.hmac_msg.as_str(), "{}", case.name);
-        assert_eq!(report["headers"]["X-Auth-Signature"], case.signature.as_str(), "{}", case.name);
+        assert_eq!(
+            report["headers"]["X-Auth-Signature"],
+            case.signature.as_str(),
+            "{}",
+            case.name
+        );
         let (path, query) = vectors::split_url(report["url"].as_str().unwrap());
         let (want_path, want_query) = vectors::split_url(&case.url);
         assert_eq!((path, query), (want_path, want_query), "{}: url", case.name);

@@ -9,7 +9,8 @@ use crate::cli::GlobalOpts;
 
 /// The Cargo project settings for these options (`--manifest-path`, else the current directory).
 pub fn project(global: &GlobalOpts) -> Result<ProjectSettings> {
-    let cwd = std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))?;
+    let cwd =
+        std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))?;
     ProjectSettings::discover(global.manifest_path.as_deref(), &cwd)
 }
 
@@ -25,10 +26,12 @@ pub fn overrides(global: &GlobalOpts) -> Overrides {
 
 /// A positive, finite number of seconds.
 pub fn seconds(value: f64, flag: &str) -> Result<Duration> {
-    if value.is_finite() && value >= 0.0 && value < 1e9 {
+    if (0.0..1e9).contains(&value) {
         Ok(Duration::from_secs_f64(value))
     } else {
-        Err(Error::invalid(format!("{flag} must be a number of seconds, not {value}")))
+        Err(Error::invalid(format!(
+            "{flag} must be a number of seconds, not {value}"
+        )))
     }
 }
 

@@ -4,8 +4,8 @@
 //! library. Exit codes: 0 success, 1 operation failed, 2 bad usage or input, 3 policy failure.
 
 mod cli;
-mod context;
 mod commands;
+mod context;
 mod logging;
 mod output;
 

@@ -106,7 +106,11 @@ impl Dashboard {
                 ))))
             }
         };
-        Ok(Ok(Dashboard { token, kind, folder }))
+        Ok(Ok(Dashboard {
+            token,
+            kind,
+            folder,
+        }))
     }
 }
 
@@ -130,16 +134,27 @@ mod tests {
 
     #[test]
     fn group_preferred_over_product() {
-        let d = parse(r#"{"product": "P", "group": "G", "folder": "F"}"#).unwrap().unwrap();
-        assert_eq!((d.token.as_str(), d.kind, d.folder.as_deref()), ("G", TokenKind::Group, Some("F")));
+        let d = parse(r#"{"product": "P", "group": "G", "folder": "F"}"#)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (d.token.as_str(), d.kind, d.folder.as_deref()),
+            ("G", TokenKind::Group, Some("F"))
+        );
         let d = parse(r#"{"product": "P"}"#).unwrap().unwrap();
-        assert_eq!((d.kind, d.kind.field()), (TokenKind::Product, "product_token"));
+        assert_eq!(
+            (d.kind, d.kind.field()),
+            (TokenKind::Product, "product_token")
+        );
     }
 
     #[test]
     fn unusable_files_fall_back_and_null_is_an_error() {
         assert!(matches!(parse("nope").unwrap(), Err(Unusable::Invalid(_))));
-        assert!(matches!(parse(r#"{"folder": "F"}"#).unwrap(), Err(Unusable::Invalid(_))));
+        assert!(matches!(
+            parse(r#"{"folder": "F"}"#).unwrap(),
+            Err(Unusable::Invalid(_))
+        ));
         let err = parse(r#"{"group": null}"#).unwrap_err();
         assert_eq!(err.kind().exit_code(), 2);
         assert!(err.to_string().contains("`group` is null"));

@@ -46,11 +46,12 @@ impl KeyFile {
             detail: format!("line {} column {}", e.line(), e.column()),
         })?;
         let obj = json.as_object().ok_or_else(|| {
-            Error::invalid(format!("key file {} must hold a JSON object", path.display()))
+            Error::invalid(format!(
+                "key file {} must hold a JSON object",
+                path.display()
+            ))
         })?;
-        let bad = |what: &str| {
-            Error::invalid(format!("key file {}: {what}", path.display()))
-        };
+        let bad = |what: &str| Error::invalid(format!("key file {}: {what}", path.display()));
         let email = match obj.get("email") {
             None | Some(Json::Null) => return Err(bad("`email` is missing")),
             Some(Json::String(s)) if s.trim().is_empty() => return Err(bad("`email` is empty")),
@@ -137,7 +138,10 @@ mod tests {
             ("[]", "JSON object"),
             (r#"{"key": "sekrit"}"#, "`email` is missing"),
             (r#"{"email": "", "key": "sekrit"}"#, "`email` is empty"),
-            (r#"{"email": 5, "key": "sekrit"}"#, "`email` must be a string"),
+            (
+                r#"{"email": 5, "key": "sekrit"}"#,
+                "`email` must be a string",
+            ),
             (r#"{"email": "a@b"}"#, "neither"),
             (r#"{"email": "a@b", "key": "  "}"#, "`key` is empty"),
             (r#"{"email": "a@b", "key": 7}"#, "`key` must be a string"),

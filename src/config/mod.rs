@@ -53,7 +53,9 @@ impl std::fmt::Display for Origin {
         match self {
             Origin::Flag => f.write_str("command line"),
             Origin::Env(name) => write!(f, "environment variable {name}"),
-            Origin::CargoMetadata { manifest, table } => write!(f, "{table} in {}", manifest.display()),
+            Origin::CargoMetadata { manifest, table } => {
+                write!(f, "{table} in {}", manifest.display())
+            }
             Origin::KeyFile(p) => write!(f, "server_url in key file {}", p.display()),
             Origin::Default => f.write_str("default"),
         }
@@ -100,10 +102,15 @@ pub struct Environment {
 impl Environment {
     /// Captures the current process environment.
     pub fn from_process() -> Environment {
-        let vars = [ENV_KEY_FILE, ENV_DASHBOARD_CONFIG, ENV_SUBFOLDER, ENV_SERVER]
-            .into_iter()
-            .filter_map(|n| std::env::var(n).ok().map(|v| (n.to_owned(), v)))
-            .collect();
+        let vars = [
+            ENV_KEY_FILE,
+            ENV_DASHBOARD_CONFIG,
+            ENV_SUBFOLDER,
+            ENV_SERVER,
+        ]
+        .into_iter()
+        .filter_map(|n| std::env::var(n).ok().map(|v| (n.to_owned(), v)))
+        .collect();
         Environment {
             vars,
             home: std::env::var_os("HOME").map(PathBuf::from),
@@ -112,7 +119,10 @@ impl Environment {
 
     /// A non-empty variable (an empty one counts as unset, as in the build integrations).
     fn get(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str).filter(|v| !v.trim().is_empty())
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
     }
 
     fn default_path(&self, file: &str) -> PathBuf {
@@ -175,7 +185,9 @@ impl Config {
         )?
         .or_else(|| {
             let default = env.default_path("dashboard_config");
-            default.exists().then(|| Sourced::new(default, Origin::Default))
+            default
+                .exists()
+                .then(|| Sourced::new(default, Origin::Default))
         });
         let (dashboard, dashboard_warning) = match &dashboard_path {
             None => (None, None),
@@ -210,9 +222,8 @@ impl Config {
             },
         };
         let url = Sourced::new(
-            BaseUrl::parse(&url_text.value).map_err(|e| {
-                Error::invalid(format!("{e} (from {})", url_text.origin))
-            })?,
+            BaseUrl::parse(&url_text.value)
+                .map_err(|e| Error::invalid(format!("{e} (from {})", url_text.origin)))?,
             url_text.origin,
         );
 
@@ -256,7 +267,10 @@ fn pick_path(
         return Ok(Some(Sourced::new(p, Origin::Flag)));
     }
     if let Some(v) = env.get(var) {
-        return Ok(Some(Sourced::new(project::expand_home(v), Origin::Env(var))));
+        return Ok(Some(Sourced::new(
+            project::expand_home(v),
+            Origin::Env(var),
+        )));
     }
     Ok(project
         .path(names)?

@@ -58,7 +58,10 @@ impl ProjectSettings {
                 }
                 Some(p.to_path_buf())
             }
-            None => cwd.ancestors().map(|d| d.join("Cargo.toml")).find(|p| p.is_file()),
+            None => cwd
+                .ancestors()
+                .map(|d| d.join("Cargo.toml"))
+                .find(|p| p.is_file()),
         };
         let Some(nearest) = nearest else {
             return Ok(ProjectSettings::default());
@@ -88,16 +91,19 @@ impl ProjectSettings {
 
     /// The first of `names` set in the package table, else in the workspace table.
     pub fn get(&self, names: &[&str]) -> Option<Found<'_>> {
-        [(Table::Package, &self.package), (Table::Workspace, &self.workspace)]
-            .into_iter()
-            .find_map(|(table, entry)| {
-                let (manifest, t) = entry.as_ref()?;
-                names.iter().find_map(|n| t.get(*n)).map(|value| Found {
-                    value,
-                    manifest,
-                    table,
-                })
+        [
+            (Table::Package, &self.package),
+            (Table::Workspace, &self.workspace),
+        ]
+        .into_iter()
+        .find_map(|(table, entry)| {
+            let (manifest, t) = entry.as_ref()?;
+            names.iter().find_map(|n| t.get(*n)).map(|value| Found {
+                value,
+                manifest,
+                table,
             })
+        })
     }
 
     /// A string setting; a value of another type is an input error.

@@ -12,7 +12,9 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new() -> Sandbox {
-        Sandbox { dir: tempfile::tempdir().unwrap() }
+        Sandbox {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {

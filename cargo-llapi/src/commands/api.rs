@@ -80,6 +80,8 @@ fn params(fields: &[String], files: &[String]) -> llapi::Result<Params> {
 fn split<'a>(arg: &'a str, flag: &str) -> llapi::Result<(&'a str, &'a str)> {
     match arg.split_once('=') {
         Some((name, value)) if !name.is_empty() => Ok((name, value)),
-        _ => Err(Error::invalid(format!("{flag} expects NAME=VALUE, got {arg:?}"))),
+        _ => Err(Error::invalid(format!(
+            "{flag} expects NAME=VALUE, got {arg:?}"
+        ))),
     }
 }

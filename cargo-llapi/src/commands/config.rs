@@ -11,10 +11,7 @@ pub struct ConfigArgs {}
 
 /// Runs `config`.
 pub fn run(global: &GlobalOpts, _args: &ConfigArgs) -> llapi::Result<()> {
-    let client = context::client(
-        &reporting_only(global),
-        context::overrides(global),
-    )?;
+    let client = context::client(&reporting_only(global), context::overrides(global))?;
     let c = client.config();
     let key = c.credentials.as_ref().map(|k| {
         json!({
@@ -49,13 +46,29 @@ pub fn run(global: &GlobalOpts, _args: &ConfigArgs) -> llapi::Result<()> {
     let line = |text: &mut String, label: &str, value: String| {
         text.push_str(&format!("{label:<18}{value}\n"));
     };
-    line(&mut text, "key file:", format!("{} ({})", c.key_file.value.display(), c.key_file.origin));
+    line(
+        &mut text,
+        "key file:",
+        format!("{} ({})", c.key_file.value.display(), c.key_file.origin),
+    );
     match &c.credentials {
-        Some(k) => line(&mut text, "credentials:", format!("{} / key set (from `{}`)", k.email, k.key_field)),
-        None => line(&mut text, "credentials:", "none (the key file does not exist)".into()),
+        Some(k) => line(
+            &mut text,
+            "credentials:",
+            format!("{} / key set (from `{}`)", k.email, k.key_field),
+        ),
+        None => line(
+            &mut text,
+            "credentials:",
+            "none (the key file does not exist)".into(),
+        ),
     }
     match &c.dashboard_path {
-        Some(p) => line(&mut text, "dashboard config:", format!("{} ({})", p.value.display(), p.origin)),
+        Some(p) => line(
+            &mut text,
+            "dashboard config:",
+            format!("{} ({})", p.value.display(), p.origin),
+        ),
         None => line(&mut text, "dashboard config:", "none".into()),
     }
     match &c.dashboard {
@@ -66,15 +79,26 @@ pub fn run(global: &GlobalOpts, _args: &ConfigArgs) -> llapi::Result<()> {
                 "{} {}{}",
                 d.kind.field(),
                 d.token,
-                d.folder.as_ref().map(|f| format!(", folder_token {f}")).unwrap_or_default()
+                d.folder
+                    .as_ref()
+                    .map(|f| format!(", folder_token {f}"))
+                    .unwrap_or_default()
             ),
         ),
         None => line(&mut text, "upload target:", "Private Workspace".into()),
     }
     if let Some(s) = &c.subfolder {
-        line(&mut text, "subfolder:", format!("{} ({})", s.value, s.origin));
+        line(
+            &mut text,
+            "subfolder:",
+            format!("{} ({})", s.value, s.origin),
+        );
     }
-    line(&mut text, "server:", format!("{} ({})", c.url.value, c.url.origin));
+    line(
+        &mut text,
+        "server:",
+        format!("{} ({})", c.url.value, c.url.origin),
+    );
     output::stdout(text.as_bytes())
 }
 

@@ -17,7 +17,9 @@ pub fn run(global: &GlobalOpts, _args: &HeartbeatArgs) -> llapi::Result<()> {
         Reply::Done(()) => {
             let url = &client.config().url.value;
             match global.message_format {
-                MessageFormat::Json => output::json(&serde_json::json!({"ok": true, "url": url.as_str()})),
+                MessageFormat::Json => {
+                    output::json(&serde_json::json!({"ok": true, "url": url.as_str()}))
+                }
                 MessageFormat::Human if global.quiet > 0 => Ok(()),
                 MessageFormat::Human => output::stdout(format!("heartbeat ok: {url}\n").as_bytes()),
             }
