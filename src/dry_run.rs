@@ -45,9 +45,9 @@ pub fn write_json(prepared: &Prepared, out: &mut dyn Write) -> std::io::Result<(
         "{{\n  \"method\": {},\n",
         text(prepared.method.as_str())
     )?;
-    write!(out, "  \"url\": {},\n", text(&prepared.url))?;
+    writeln!(out, "  \"url\": {},", text(&prepared.url))?;
     let headers = serde_json::to_string(&headers(prepared)).expect("map");
-    write!(out, "  \"headers\": {headers},\n")?;
+    writeln!(out, "  \"headers\": {headers},")?;
     if let Some(body) = &prepared.body {
         out.write_all(b"  \"body\": ")?;
         let mut s = JsonString::start(&mut *out)?;
