@@ -90,7 +90,7 @@ pub enum Command {
     /// Make any signed API call and print the response
     Api(commands::api::ApiArgs),
     /// Upload manifests (SBOMs) to the configured group or folder
-    Upload(commands::upload::UploadArgs),
+    Upload(Box<commands::upload::UploadArgs>),
     /// List or send uploads kept in the spool
     Spool(commands::spool::SpoolArgs),
 }
