@@ -192,6 +192,11 @@ impl Script {
         Script { steps }
     }
 
+    /// Appends a step.
+    pub fn push(&mut self, step: Step) {
+        self.steps.extend(Script::new(vec![step]).steps);
+    }
+
     /// Takes the first unexhausted step matching the request, consuming one use.
     pub fn take(&mut self, method: &str, path: &str) -> Option<Step> {
         let index = self

@@ -110,6 +110,11 @@ impl TestServer {
         *lock(&self.shared.script) = faults::Script::new(steps);
     }
 
+    /// Appends a step to the fault script.
+    pub fn push_step(&self, step: Step) {
+        lock(&self.shared.script).push(step);
+    }
+
     /// The script steps not used up yet.
     pub fn remaining_script(&self) -> Vec<Step> {
         lock(&self.shared.script).remaining()

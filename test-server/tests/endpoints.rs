@@ -53,6 +53,20 @@ fn heartbeat_and_credentials() {
 }
 
 #[test]
+fn configured_vulnerable_packages_get_findings() {
+    let config =
+        llapi_test_server::ServerConfig::with_credential(EMAIL, support::KEY).vulnerable("zlib");
+    let server = llapi_test_server::TestServer::start(config).unwrap();
+    let client = Client::new(&server.url());
+    let result = client.ok(
+        "POST",
+        MANIFESTS,
+        &[("manifest", &vigiles_manifest(&[("zlib", "1.3")]))],
+    );
+    assert_eq!(result["cves"]["zlib"].as_array().unwrap().len(), 3);
+}
+
+#[test]
 fn unknown_path_is_json_404() {
     let server = server();
     let client = Client::new(&server.url());
