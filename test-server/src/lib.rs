@@ -13,6 +13,7 @@
 //! ```
 
 mod config;
+mod convert;
 mod faults;
 mod http;
 mod persist;

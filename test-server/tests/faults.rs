@@ -106,13 +106,7 @@ fn reset_drops_the_connection_without_a_response() {
 fn delay_then_answer_and_hang_until_client_timeout() {
     let server = server();
     let client = Client::new(&server.url());
-    server.set_script(vec![
-        Step::delay(50),
-        Step {
-            hang: true,
-            ..Step::delay(5_000)
-        },
-    ]);
+    server.set_script(vec![Step::delay(50), Step::hang(5_000)]);
     assert_eq!(client.send("POST", HEARTBEAT, &[]).status, 200);
     assert_eq!(server.requests()[0].fault.as_deref(), Some("delay 50ms"));
 
