@@ -2,16 +2,20 @@
 //! default, optional extra CA bundle, proxies from the environment, timeouts.
 
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use crate::body_stream::StreamedBody;
 use crate::error::{Error, Result};
+use crate::form::FormBody;
 use crate::request::{Method, Prepared};
 use crate::signing::SIGNATURE_HEADER;
 
 /// The `User-Agent` of every request.
 pub const USER_AGENT: &str = concat!("cargo-llapi/", env!("CARGO_PKG_VERSION"));
 
-/// Bodies up to this size are built in memory before sending; larger ones are streamed.
+/// Bodies up to this size are built in memory before sending; larger ones are streamed
+/// (in [`crate::body_stream::CHUNK`] pieces, never whole).
 const IN_MEMORY_BODY: u64 = 4 * 1024 * 1024;
 
 /// Connection and TLS settings.
@@ -90,24 +94,68 @@ impl std::fmt::Display for TransportFailure {
 #[derive(Debug, Clone)]
 pub struct Transport {
     client: reqwest::blocking::Client,
+    settings: Arc<Settings>,
+    streamer: Arc<OnceLock<Streamer>>,
 }
+
+/// What both clients are built from.
+struct Settings {
+    options: TransportOptions,
+    certs: Vec<reqwest::Certificate>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("options", &self.options)
+            .field("certs", &self.certs.len())
+            .finish()
+    }
+}
+
+/// reqwest's async client on a runtime of its own, for bodies streamed from files
+/// (see [`crate::body_stream`]); built on the first large upload.
+struct Streamer {
+    runtime: tokio::runtime::Runtime,
+    client: reqwest::Client,
+}
+
+impl std::fmt::Debug for Streamer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Streamer")
+    }
+}
+
+/// Applies the settings to a blocking or async client builder (same methods, distinct types).
+macro_rules! configured {
+    ($builder:expr, $settings:expr) => {{
+        let s: &Settings = $settings;
+        let mut builder = $builder
+            .user_agent(USER_AGENT)
+            .timeout(s.options.timeout)
+            .connect_timeout(s.options.connect_timeout.min(s.options.timeout))
+            .use_rustls_tls()
+            .danger_accept_invalid_certs(s.options.insecure);
+        for cert in &s.certs {
+            builder = builder.add_root_certificate(cert.clone());
+        }
+        builder
+    }};
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
 
 impl Transport {
     /// Builds the client. A bad CA bundle is an input error.
     pub fn new(options: &TransportOptions) -> Result<Transport> {
-        let mut builder = reqwest::blocking::Client::builder()
-            .user_agent(USER_AGENT)
-            .timeout(options.timeout)
-            .connect_timeout(options.connect_timeout.min(options.timeout))
-            .use_rustls_tls()
-            .danger_accept_invalid_certs(options.insecure);
+        let mut certs = Vec::new();
         if let Some(path) = &options.ca_bundle {
             let pem = std::fs::read(path).map_err(|source| Error::ReadFile {
                 what: "CA bundle",
                 path: path.clone(),
                 source,
             })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
                 Error::invalid(format!(
                     "CA bundle {} is not PEM certificates: {e}",
                     path.display()
@@ -119,59 +167,67 @@ impl Transport {
                     path.display()
                 )));
             }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
         }
-        let client = builder
+        let settings = Arc::new(Settings {
+            options: options.clone(),
+            certs,
+        });
+        let client = configured!(reqwest::blocking::Client::builder(), &settings)
             .build()
             .map_err(|e| Error::Transport(format!("cannot set up the HTTP client: {e}")))?;
-        Ok(Transport { client })
+        Ok(Transport {
+            client,
+            settings,
+            streamer: Arc::new(OnceLock::new()),
+        })
+    }
+
+    fn streamer(&self) -> std::result::Result<&Streamer, TransportFailure> {
+        if let Some(s) = self.streamer.get() {
+            return Ok(s);
+        }
+        let fail = |e: &dyn std::fmt::Display| {
+            TransportFailure::Other(format!("cannot set up the HTTP client: {e}"))
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| fail(&e))?;
+        let client = configured!(reqwest::Client::builder(), &self.settings)
+            .build()
+            .map_err(|e| fail(&e))?;
+        Ok(self.streamer.get_or_init(|| Streamer { runtime, client }))
     }
 
     /// Sends one attempt of a prepared request.
     pub fn send(&self, prepared: &Prepared) -> std::result::Result<Response, TransportFailure> {
-        let method = match prepared.method {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Put => reqwest::Method::PUT,
-            Method::Patch => reqwest::Method::PATCH,
-            Method::Delete => reqwest::Method::DELETE,
-        };
-        let mut request = self.client.request(method, &prepared.url);
+        match &prepared.body {
+            Some(body) if body.len() > IN_MEMORY_BODY => self.send_streamed(prepared, body),
+            _ => self.send_in_memory(prepared),
+        }
+    }
+
+    /// Small requests: the blocking client, the body built in memory (so connection errors
+    /// keep their real cause).
+    fn send_in_memory(
+        &self,
+        prepared: &Prepared,
+    ) -> std::result::Result<Response, TransportFailure> {
+        let mut request = self.client.request(method(prepared), &prepared.url);
         if let Some(signature) = prepared.signature() {
             request = request.header(SIGNATURE_HEADER, signature);
         }
         if let Some(body) = &prepared.body {
-            request = request.header(
-                reqwest::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            );
-            // Small bodies go in one piece (and connection errors keep their real cause);
-            // large ones stream from their files with a known length.
-            request = if body.len() <= IN_MEMORY_BODY {
-                let bytes = body
-                    .to_bytes()
-                    .map_err(|e| TransportFailure::Other(format!("cannot read the body: {e}")))?;
-                request.body(bytes)
-            } else {
-                request.body(reqwest::blocking::Body::sized(body.reader(), body.len()))
-            };
+            let bytes = body
+                .to_bytes()
+                .map_err(|e| TransportFailure::Other(format!("cannot read the body: {e}")))?;
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, FORM)
+                .body(bytes);
         }
         let response = request.send().map_err(classify)?;
         let status = response.status().as_u16();
-        let header = |name: reqwest::header::HeaderName| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let content_type = header(reqwest::header::CONTENT_TYPE);
-        let retry_after = header(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(Duration::from_secs_f64);
+        let (content_type, retry_after) = head(response.headers());
         let body = response.bytes().map_err(classify)?.to_vec();
         Ok(Response {
             status,
@@ -180,6 +236,61 @@ impl Transport {
             body,
         })
     }
+
+    /// Large bodies: streamed from their files with a known length, in large chunks.
+    fn send_streamed(
+        &self,
+        prepared: &Prepared,
+        body: &FormBody,
+    ) -> std::result::Result<Response, TransportFailure> {
+        let streamer = self.streamer()?;
+        let mut request = streamer
+            .client
+            .request(method(prepared), &prepared.url)
+            .header(reqwest::header::CONTENT_TYPE, FORM)
+            .header(reqwest::header::CONTENT_LENGTH, body.len())
+            .body(reqwest::Body::wrap(StreamedBody::new(body)));
+        if let Some(signature) = prepared.signature() {
+            request = request.header(SIGNATURE_HEADER, signature);
+        }
+        streamer.runtime.block_on(async {
+            let response = request.send().await.map_err(classify)?;
+            let status = response.status().as_u16();
+            let (content_type, retry_after) = head(response.headers());
+            let body = response.bytes().await.map_err(classify)?.to_vec();
+            Ok(Response {
+                status,
+                content_type,
+                retry_after,
+                body,
+            })
+        })
+    }
+}
+
+fn method(prepared: &Prepared) -> reqwest::Method {
+    match prepared.method {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Put => reqwest::Method::PUT,
+        Method::Patch => reqwest::Method::PATCH,
+        Method::Delete => reqwest::Method::DELETE,
+    }
+}
+
+/// `Content-Type` and `Retry-After` (seconds) of a response.
+fn head(headers: &reqwest::header::HeaderMap) -> (Option<String>, Option<Duration>) {
+    let header = |name: reqwest::header::HeaderName| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let retry_after = header(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64);
+    (header(reqwest::header::CONTENT_TYPE), retry_after)
 }
 
 /// Sorts a reqwest error into what it means for retrying, with its root cause as text.

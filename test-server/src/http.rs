@@ -187,11 +187,59 @@ fn read_chunked<R: BufRead>(reader: &mut R) -> Result<Vec<u8>, ReadError> {
     }
 }
 
-/// Decodes `application/x-www-form-urlencoded` data (also a query string) into pairs in wire order.
+/// Decodes `application/x-www-form-urlencoded` data (also a query string) into pairs in wire order,
+/// exactly as `form_urlencoded::parse` does (empty pieces skipped, `+` is a space, invalid
+/// percent escapes kept literally, invalid UTF-8 replaced), in one pass per value: a 50 MB
+/// upload body is decoded without byte-by-byte iterator overhead.
 pub fn decode_pairs(data: &[u8]) -> Pairs {
-    form_urlencoded::parse(data)
-        .map(|(name, value)| (name.into_owned(), Arc::<str>::from(value)))
+    data.split(|&b| b == b'&')
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| {
+            let (name, value) = match piece.iter().position(|&b| b == b'=') {
+                Some(i) => (&piece[..i], &piece[i + 1..]),
+                None => (piece, &[][..]),
+            };
+            (
+                text(decode_component(name)),
+                Arc::<str>::from(text(decode_component(value))),
+            )
+        })
         .collect()
+}
+
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// One form-encoded name or value, decoded.
+fn decode_component(input: &[u8]) -> Vec<u8> {
+    fn hex(b: u8) -> Option<u8> {
+        (b as char).to_digit(16).map(|d| d as u8)
+    }
+    let mut out = Vec::with_capacity(input.len());
+    let mut i = 0;
+    while i < input.len() {
+        let b = input[i];
+        match b {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let pair = input
+                    .get(i + 1)
+                    .copied()
+                    .and_then(hex)
+                    .zip(input.get(i + 2).copied().and_then(hex));
+                if let Some((hi, lo)) = pair {
+                    out.push(hi << 4 | lo);
+                    i += 3;
+                    continue;
+                }
+                out.push(b'%');
+            }
+            _ => out.push(b),
+        }
+        i += 1;
+    }
+    out
 }
 
 /// An HTTP response to write.
@@ -316,6 +364,51 @@ mod tests {
         let pairs = decode_pairs(&r.body);
         assert_eq!(pairs[0], ("k".to_string(), Arc::from("v w")));
         assert_eq!(pairs[1], ("z".to_string(), Arc::from("")));
+    }
+
+    #[test]
+    fn pair_decoding_matches_form_urlencoded() {
+        let mut cases: Vec<Vec<u8>> = [
+            &b""[..],
+            b"&&",
+            b"=",
+            b"a",
+            b"a=",
+            b"=b",
+            b"a=b=c",
+            b"a=%",
+            b"a=%4",
+            b"a=%zz%41%4a%4A+%2B&&b%3D=%e2%82%ac%ff%C3",
+            b"name+x=%00%0a%%41",
+        ]
+        .iter()
+        .map(|c| c.to_vec())
+        .collect();
+        // Pseudo-random bodies over the bytes that matter to the decoder.
+        let alphabet = b"ab=&+%0Af\xff\xc3\xa9 ";
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for len in 0..400 {
+            let body = (0..len % 40)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    alphabet[(state % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            cases.push(body);
+        }
+        for case in cases {
+            let expected: Pairs = form_urlencoded::parse(&case)
+                .map(|(n, v)| (n.into_owned(), Arc::<str>::from(v)))
+                .collect();
+            assert_eq!(
+                decode_pairs(&case),
+                expected,
+                "{:?}",
+                String::from_utf8_lossy(&case)
+            );
+        }
     }
 
     #[test]

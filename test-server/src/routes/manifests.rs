@@ -34,16 +34,30 @@ fn name_of(ctx: &Ctx, manifest: &str) -> String {
     if let Some(name) = ctx.non_empty("manifest_name") {
         return name.to_string();
     }
-    let doc: Value = serde_json::from_str(manifest).unwrap_or(Value::Null);
+    // Only these top-level members are kept; the rest (the package list of a large manifest)
+    // is skipped without building it.
+    #[derive(serde::Deserialize, Default)]
+    struct Head {
+        manifest_name: Option<Value>,
+        image: Option<Value>,
+        metadata: Option<Value>,
+        name: Option<Value>,
+    }
+    let doc: Head = if manifest.trim_start().starts_with('{') {
+        serde_json::from_str(manifest).unwrap_or_default()
+    } else {
+        Head::default()
+    };
+    let nested = doc.metadata.as_ref().map(|m| &m["component"]["name"]);
     let candidates = [
-        &doc["manifest_name"],
-        &doc["image"],
-        &doc["metadata"]["component"]["name"],
-        &doc["name"],
+        doc.manifest_name.as_ref(),
+        doc.image.as_ref(),
+        nested,
+        doc.name.as_ref(),
     ];
     let name = candidates
         .into_iter()
-        .find_map(|v| v.as_str().map(str::to_string));
+        .find_map(|v| v.and_then(Value::as_str).map(str::to_string));
     name.unwrap_or_else(|| "manifest".to_string())
 }
 
