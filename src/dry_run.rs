@@ -119,13 +119,8 @@ pub fn write_text(prepared: &Prepared, out: &mut dyn Write) -> std::io::Result<(
         &prepared.resource,
         &prepared.params,
     );
-    let (mut len, mut head) = (0u64, Vec::new());
-    signing::for_each_chunk(&parts, |chunk, _| {
-        len += chunk.len() as u64;
-        if head.len() < MESSAGE_SHOWN {
-            head.extend_from_slice(&chunk[..chunk.len().min(MESSAGE_SHOWN - head.len())]);
-        }
-    })?;
+    // The signing pass already read the files; only the start of the message is read again.
+    let (len, head) = signing::message_len_and_head(&parts, MESSAGE_SHOWN)?;
     let head = String::from_utf8_lossy(&head);
     if len as usize <= MESSAGE_SHOWN {
         writeln!(out, "signed message: {head:?}")

@@ -125,6 +125,27 @@ pub(crate) fn for_each_chunk(
     Ok(())
 }
 
+/// The length of the message and its first `max` bytes, reading no more of the files than
+/// that (their lengths come from the file system). For dry-run summaries.
+pub fn message_len_and_head(parts: &[Part<'_>], max: usize) -> std::io::Result<(u64, Vec<u8>)> {
+    let (mut len, mut head) = (0u64, Vec::new());
+    for part in parts {
+        let room = max.saturating_sub(head.len());
+        match part {
+            Part::Bytes(bytes) => {
+                len += bytes.len() as u64;
+                head.extend_from_slice(&bytes[..bytes.len().min(room)]);
+            }
+            Part::File(path) => {
+                let file = std::fs::File::open(path)?;
+                len += file.metadata()?.len();
+                file.take(room as u64).read_to_end(&mut head)?;
+            }
+        }
+    }
+    Ok((len, head))
+}
+
 /// The whole message as bytes (file parts read into memory). For dry-run reports and tests.
 pub fn message_bytes(parts: &[Part<'_>]) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();
@@ -237,5 +258,12 @@ mod tests {
             b.encoded_file_lengths[&path],
             form::encode(content.as_bytes()).len() as u64
         );
+        let parts = message_parts("POST", "/r", &filed);
+        let whole = message_bytes(&parts).unwrap();
+        for max in [0, 10, 30, 100, whole.len() + 5] {
+            let (len, head) = message_len_and_head(&parts, max).unwrap();
+            assert_eq!(len, whole.len() as u64);
+            assert_eq!(head, whole[..max.min(whole.len())]);
+        }
     }
 }

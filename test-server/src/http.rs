@@ -211,36 +211,53 @@ fn text(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// One form-encoded name or value, decoded.
+/// One form-encoded name or value, decoded (written by index into a buffer of the input's
+/// size: decoding never grows it).
 fn decode_component(input: &[u8]) -> Vec<u8> {
-    fn hex(b: u8) -> Option<u8> {
-        (b as char).to_digit(16).map(|d| d as u8)
-    }
-    let mut out = Vec::with_capacity(input.len());
-    let mut i = 0;
+    let mut out = vec![0u8; input.len()];
+    let (mut i, mut o) = (0, 0);
     while i < input.len() {
         let b = input[i];
-        match b {
-            b'+' => out.push(b' '),
+        let mut step = 1;
+        out[o] = match b {
+            b'+' => b' ',
             b'%' => {
-                let pair = input
-                    .get(i + 1)
-                    .copied()
-                    .and_then(hex)
-                    .zip(input.get(i + 2).copied().and_then(hex));
-                if let Some((hi, lo)) = pair {
-                    out.push(hi << 4 | lo);
-                    i += 3;
-                    continue;
+                let hi = input.get(i + 1).map_or(INVALID, |&h| HEX_VALUE[h as usize]);
+                let lo = input.get(i + 2).map_or(INVALID, |&l| HEX_VALUE[l as usize]);
+                if hi == INVALID || lo == INVALID {
+                    b'%'
+                } else {
+                    step = 3;
+                    hi << 4 | lo
                 }
-                out.push(b'%');
             }
-            _ => out.push(b),
-        }
-        i += 1;
+            _ => b,
+        };
+        o += 1;
+        i += step;
     }
+    out.truncate(o);
     out
 }
+
+const INVALID: u8 = 0xff;
+
+/// The value of each hexadecimal digit, [`INVALID`] for other bytes.
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [INVALID; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => INVALID,
+        };
+        i += 1;
+    }
+    t
+};
 
 /// An HTTP response to write.
 #[derive(Debug, Clone)]

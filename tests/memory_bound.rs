@@ -1,0 +1,82 @@
+//! The client's peak memory stays under 64 MiB whatever the manifest's size: a 200 MB manifest
+//! is signed and measured in a dry run, and a 50 MB one (a 70 MB encoded body, larger than the
+//! bound) is really uploaded to the test server. Peak RSS is the child's own, from `wait4`.
+
+#[path = "support/cli.rs"]
+mod cli;
+#[path = "support/e2e.rs"]
+mod e2e;
+
+use std::process::{Command, Stdio};
+
+use e2e::World;
+use llapi_bench::{inputs, measure};
+
+/// The bound of issue 7.
+const BOUND_KIB: u64 = 64 * 1024;
+
+/// Runs `cmd` with stdout in `out` and stderr in `err`, returning its measurement.
+fn measured(mut cmd: Command, world: &World) -> (measure::Sample, String, String) {
+    let (out, err) = (world.sb.path("stdout.txt"), world.sb.path("stderr.txt"));
+    cmd.stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap());
+    let sample = measure::run(&mut cmd).unwrap();
+    let text = |p| std::fs::read_to_string(p).unwrap_or_default();
+    (sample, text(&out), text(&err))
+}
+
+#[test]
+fn dry_run_of_a_200_mb_manifest_stays_under_64_mib() {
+    let world = World::new();
+    let file = world.sb.path("big.json");
+    let size = inputs::manifest_file(&file, 600_000).unwrap();
+    assert!(size > 190_000_000, "{size}");
+    let mut cmd = world.cmd();
+    cmd.arg("upload").arg(&file).arg("--dry-run");
+    let (sample, out, err) = measured(cmd, &world);
+    assert_eq!(sample.exit_code, Some(0), "{err}");
+    // The whole file went through the signing pass: its size is reported, and the encoded
+    // length (every byte of the file counted) is in Content-Length.
+    assert!(out.contains(&format!("<{size} bytes from")), "{out}");
+    assert!(out.contains("X-Auth-Signature: "), "{out}");
+    let content_length: u64 = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Content-Length: "))
+        .expect("Content-Length shown")
+        .parse()
+        .unwrap();
+    assert!(content_length > size, "{content_length} <= {size}");
+    assert!(
+        sample.max_rss_kib <= BOUND_KIB,
+        "dry run of {size} bytes peaked at {:.1} MiB",
+        sample.max_rss_mib()
+    );
+}
+
+#[test]
+fn real_upload_of_a_50_mb_manifest_stays_under_64_mib() {
+    let world = World::new();
+    let file = world.sb.path("big.json");
+    let size = inputs::manifest_file(&file, 150_000).unwrap();
+    assert!(size > 48_000_000, "{size}");
+    let mut cmd = world.cmd();
+    cmd.arg("upload")
+        .arg(&file)
+        .args(["--upload-only", "--no-spool", "--retries", "0"]);
+    let (sample, out, err) = measured(cmd, &world);
+    assert_eq!(sample.exit_code, Some(0), "{out}{err}");
+    // The server got the file byte for byte, with a valid signature.
+    let manifests = world.server.manifests();
+    assert_eq!(manifests.len(), 1);
+    assert_eq!(
+        manifests[0].bytes(),
+        std::fs::read(&file).unwrap().as_slice()
+    );
+    assert!(world.server.requests().iter().all(|r| r.signature_ok));
+    assert!(
+        sample.max_rss_kib <= BOUND_KIB,
+        "upload of {size} bytes peaked at {:.1} MiB",
+        sample.max_rss_mib()
+    );
+}
