@@ -8,6 +8,7 @@ mod commands;
 mod context;
 mod logging;
 mod output;
+mod progress;
 
 use std::process::ExitCode;
 

@@ -134,7 +134,10 @@ pub fn run(global: &GlobalOpts, args: &UploadArgs) -> Result<()> {
         (false, false) => Some(Spool::locate(args.spool_dir.as_deref())?),
         _ => None,
     };
-    let uploader = Uploader::new(&client, args.options(), spool, args.offline)?;
+    let mut uploader = Uploader::new(&client, args.options(), spool, args.offline)?;
+    if let Some(progress) = crate::progress::for_uploads(global) {
+        uploader = uploader.with_progress(progress);
+    }
     let base = client.config().url.value.as_str().to_owned();
     let outcomes = uploader.upload_all(&args.files, args.jobs);
 
