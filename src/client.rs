@@ -188,7 +188,11 @@ impl Client {
 
     /// Checks connectivity and credentials: POST heartbeat, expecting `{"ok": true}`.
     pub fn heartbeat(&self) -> Result<Reply<()>> {
-        let resource = self.heartbeat_resource();
+        self.heartbeat_at(self.heartbeat_resource())
+    }
+
+    /// Heartbeat at an explicit path ([`HEARTBEAT`] or [`LEGACY_HEARTBEAT`]).
+    pub fn heartbeat_at(&self, resource: &str) -> Result<Reply<()>> {
         let request = Request::new(Method::Post, resource, Params::new())?;
         match self.call_json(&request)? {
             Reply::DryRun(d) => Ok(Reply::DryRun(d)),

@@ -4,6 +4,7 @@ pub mod ecosystems;
 pub mod export;
 pub mod options;
 pub mod report;
+pub mod settings;
 pub mod spool;
 pub mod target;
 
