@@ -9,6 +9,7 @@ pub mod form;
 pub mod fsutil;
 pub mod params;
 pub mod response;
+pub mod sbom;
 pub mod secret;
 pub mod signing;
 pub mod vigiles_manifest;

@@ -83,6 +83,8 @@ pub enum Command {
     Config(commands::config::ConfigArgs),
     /// Make any signed API call and print the response
     Api(commands::api::ApiArgs),
+    /// Write the build manifest (SBOM) of the Cargo project: CycloneDX, SPDX or Vigiles
+    Manifest(commands::manifest::ManifestArgs),
 }
 
 /// Parses the process arguments, dropping the `llapi` that cargo inserts when run as `cargo llapi`.
