@@ -3,6 +3,7 @@
 //! reachable from the document through `DESCRIBES`, `CONTAINS`, `DEPENDS_ON`,
 //! `BUILD_DEPENDENCY_OF` / `DEV_DEPENDENCY_OF` relationships.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use serde::Serialize;
@@ -25,6 +26,16 @@ struct Document<'a> {
     creation_info: CreationInfo,
     packages: Vec<Package<'a>>,
     relationships: Vec<Relationship<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    has_extracted_licensing_infos: Vec<ExtractedLicense>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExtractedLicense {
+    license_id: String,
+    extracted_text: String,
+    name: String,
 }
 
 #[derive(Serialize)]
@@ -52,7 +63,7 @@ struct Package<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     source_info: Option<String>,
     license_concluded: &'static str,
-    license_declared: &'a str,
+    license_declared: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     license_comments: Option<String>,
     copyright_text: &'static str,
@@ -118,6 +129,7 @@ pub fn write(inv: &Inventory, out: &mut dyn Write) -> std::io::Result<()> {
     let workspace_id = spdx_id("Workspace", root_name, root_version);
     let mut packages: Vec<Package<'_>> = Vec::with_capacity(inv.components.len() + 1);
     let mut relationships = Vec::new();
+    let mut or_later = BTreeMap::new();
     let root_id: &str = match &inv.root {
         Root::Package(c) => &ids[*c],
         Root::Workspace { members, .. } => {
@@ -133,7 +145,7 @@ pub fn write(inv: &Inventory, out: &mut dyn Write) -> std::io::Result<()> {
                 homepage: None,
                 source_info: Some("Cargo workspace".to_owned()),
                 license_concluded: NOASSERTION,
-                license_declared: NOASSERTION,
+                license_declared: NOASSERTION.to_owned(),
                 license_comments: None,
                 copyright_text: NOASSERTION,
                 description: None,
@@ -156,18 +168,33 @@ pub fn write(inv: &Inventory, out: &mut dyn Write) -> std::io::Result<()> {
         Root::Workspace { .. } => None,
     };
     for (i, comp) in inv.components.iter().enumerate() {
-        packages.push(package(inv, comp, &ids[i], Some(i) == root_index));
+        packages.push(package(
+            inv,
+            comp,
+            &ids[i],
+            Some(i) == root_index,
+            &mut or_later,
+        ));
         for &(d, kind) in &comp.deps {
-            let (from, relationship_type, to) = match kind {
-                EdgeKind::Normal => (&ids[i], "DEPENDS_ON", &ids[d]),
-                EdgeKind::Build => (&ids[d], "BUILD_DEPENDENCY_OF", &ids[i]),
-                EdgeKind::Dev => (&ids[d], "DEV_DEPENDENCY_OF", &ids[i]),
-            };
+            // Every edge is a DEPENDS_ON from the dependent, so the whole graph is reachable
+            // from the document; build and dev edges also get their specific (reverse) type.
             relationships.push(Relationship {
-                spdx_element_id: from,
-                relationship_type,
-                related_spdx_element: to,
+                spdx_element_id: &ids[i],
+                relationship_type: "DEPENDS_ON",
+                related_spdx_element: &ids[d],
             });
+            let specific = match kind {
+                EdgeKind::Normal => None,
+                EdgeKind::Build => Some("BUILD_DEPENDENCY_OF"),
+                EdgeKind::Dev => Some("DEV_DEPENDENCY_OF"),
+            };
+            if let Some(relationship_type) = specific {
+                relationships.push(Relationship {
+                    spdx_element_id: &ids[d],
+                    relationship_type,
+                    related_spdx_element: &ids[i],
+                });
+            }
         }
     }
     relationships.insert(
@@ -207,19 +234,39 @@ pub fn write(inv: &Inventory, out: &mut dyn Write) -> std::io::Result<()> {
         },
         packages,
         relationships,
+        has_extracted_licensing_infos: or_later
+            .into_iter()
+            .map(|(license_id, id)| ExtractedLicense {
+                extracted_text: format!(
+                    "{id} or (at your option) any later version, declared as the SPDX \
+                     expression `{id}+` in Cargo.toml"
+                ),
+                name: format!("{id} or later"),
+                license_id,
+            })
+            .collect(),
     };
     super::write_with_content_uuid(&doc, out)
 }
 
-fn package<'a>(inv: &Inventory, comp: &'a Component, id: &'a str, is_root: bool) -> Package<'a> {
+fn package<'a>(
+    inv: &Inventory,
+    comp: &'a Component,
+    id: &'a str,
+    is_root: bool,
+    or_later: &mut BTreeMap<String, String>,
+) -> Package<'a> {
     let (license_declared, license_comments) = match &comp.license {
-        License::Spdx(expr) => (expr.as_str(), None),
-        License::Named(text) => (NOASSERTION, Some(format!("Cargo.toml license: {text}"))),
+        License::Spdx(expr) => (without_plus(expr, or_later), None),
+        License::Named(text) => (
+            NOASSERTION.to_owned(),
+            Some(format!("Cargo.toml license: {text}")),
+        ),
         License::File => (
-            NOASSERTION,
+            NOASSERTION.to_owned(),
             Some("Cargo.toml names a license file only".to_owned()),
         ),
-        License::None => (NOASSERTION, None),
+        License::None => (NOASSERTION.to_owned(), None),
     };
     let source_info = match &comp.source {
         Source::CratesIo => "crates.io".to_owned(),
@@ -273,9 +320,43 @@ fn package<'a>(inv: &Inventory, comp: &'a Component, id: &'a str, is_root: bool)
     }
 }
 
+/// SPDX tools (pyspdxtools' license list) accept the `+` operator only on GNU ids, so `ID+`
+/// becomes `LicenseRef-ID-or-later`, recorded in `or_later` to be defined in the document.
+fn without_plus(expr: &str, or_later: &mut BTreeMap<String, String>) -> String {
+    let tokens: Vec<String> = expr
+        .split(' ')
+        .map(|token| {
+            let core = token.trim_start_matches('(').trim_end_matches(')');
+            match core.strip_suffix('+') {
+                Some(id) => {
+                    let reference = format!("LicenseRef-{id}-or-later");
+                    or_later.insert(reference.clone(), id.to_owned());
+                    token.replace(core, &reference)
+                }
+                None => token.to_owned(),
+            }
+        })
+        .collect();
+    tokens.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plus_becomes_a_defined_reference() {
+        let mut refs = BTreeMap::new();
+        assert_eq!(
+            without_plus("(MPL-2.0+ OR MIT) AND Zlib", &mut refs),
+            "(LicenseRef-MPL-2.0-or-later OR MIT) AND Zlib"
+        );
+        assert_eq!(
+            without_plus("GPL-2.0-or-later", &mut refs),
+            "GPL-2.0-or-later"
+        );
+        assert_eq!(refs.len(), 1);
+    }
 
     #[test]
     fn ids_use_allowed_characters_only() {
