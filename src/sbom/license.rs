@@ -95,9 +95,7 @@ fn requirement(req: &spdx::LicenseReq) -> Option<String> {
         req.license.to_string()
     };
     if let Some(addition) = &req.addition {
-        if addition.id().is_none() {
-            return None;
-        }
+        addition.id()?; // exceptions must be listed ones, not `AdditionRef-`s
         text = format!("{text} WITH {addition}");
     }
     Some(text)
