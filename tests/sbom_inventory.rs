@@ -540,3 +540,60 @@ fn deno_every_resolve_node_is_shipped_or_left_out_for_a_reason() {
     assert!(registry.len() > 800, "{} registry crates", registry.len());
     println!("deno: {}", inv.summary(Format::CycloneDx));
 }
+
+#[test]
+fn a_workspace_with_a_root_package_is_named_after_it() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("checkout-dir");
+    std::fs::create_dir(&root).unwrap();
+    fixture::create(
+        &root,
+        "\n[package]\nname = \"top\"\nversion = \"2.0.0\"\nedition = \"2021\"\nlicense = \"MIT\"\n",
+    );
+    std::fs::create_dir(root.join("src")).unwrap();
+    std::fs::write(root.join("src/lib.rs"), "").unwrap();
+    let inv = sbom::collect(&live(&root)).unwrap();
+    assert_eq!(inv.name, "top-2.0.0");
+    match &inv.root {
+        Root::Workspace {
+            name,
+            version,
+            members,
+        } => {
+            assert_eq!((name.as_str(), version.as_str()), ("top", "2.0.0"));
+            assert_eq!(members.len(), 4);
+        }
+        other => panic!("expected a workspace root, got {other:?}"),
+    }
+    let mut bytes = Vec::new();
+    sbom::render(&inv, Format::CycloneDx, &mut bytes).unwrap();
+    assert!(!String::from_utf8(bytes).unwrap().contains("checkout-dir"));
+}
+
+#[test]
+fn another_target_triple_selects_its_platform_dependencies() {
+    let (temp, root) = fixture_dir();
+    let windows = TargetSpec::Triple("x86_64-pc-windows-msvc".into());
+    // Live: cargo's --filter-platform.
+    let mut opts = live(&root);
+    opts.target = windows.clone();
+    let live_inv = sbom::collect(&opts).unwrap();
+    let r = roles(&live_inv);
+    assert!(r.contains_key("winonly@0.1.0") && !r.contains_key("unixonly@0.1.0"));
+    assert_eq!(live_inv.target, "x86_64-pc-windows-msvc");
+    // Saved metadata: the target's cfg values from rustc.
+    let saved = temp.path().join("metadata.json");
+    fixture::save_metadata(&root, &saved);
+    let opts = SbomOptions {
+        input: Input::Saved {
+            metadata_json: saved,
+            lockfile: None,
+        },
+        target: windows,
+        timestamp: Some(EPOCH),
+        ..SbomOptions::default()
+    };
+    let inv = sbom::collect(&opts).unwrap();
+    assert_eq!(roles(&inv), r);
+    assert_eq!(excluded(&inv)["unixonly@0.1.0"], Reason::OtherPlatform);
+}

@@ -97,9 +97,11 @@ pub enum Root {
     Package(usize),
     /// Several selected members, described as their workspace.
     Workspace {
-        /// Workspace directory name.
+        /// The root package's name (workspace with a root package), else the workspace
+        /// directory name.
         name: String,
-        /// The members' version when they all share one, else `0.0.0`.
+        /// The root package's version, else the members' version when they all share one,
+        /// else `0.0.0`.
         version: String,
         /// Component indices of the selected members.
         members: Vec<usize>,
@@ -214,30 +216,43 @@ impl Inventory {
             })
             .collect();
         excluded.sort();
-        let dir_name = root_dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "workspace".to_owned());
+        // The package of the manifest cargo ran on (absent for virtual workspaces).
+        let root_package = meta
+            .resolve
+            .as_ref()
+            .and_then(|r| r.root.as_deref())
+            .and_then(|id| meta.packages.iter().find(|p| p.id == id));
         let root = match walk.roots.as_slice() {
             [one] => Root::Package(position[one]),
             roots => {
                 let members: Vec<usize> = roots.iter().map(|r| position[r]).collect();
-                let first = &components[members[0]].version;
-                let same = members.iter().all(|&m| &components[m].version == first);
+                let (name, version) = match root_package {
+                    Some(p) => (p.name.clone(), p.version.clone()),
+                    None => {
+                        let first = &components[members[0]].version;
+                        let same = members.iter().all(|&m| &components[m].version == first);
+                        let version = if same {
+                            first.clone()
+                        } else {
+                            "0.0.0".to_owned()
+                        };
+                        let dir = root_dir.file_name().map(|n| n.to_string_lossy());
+                        (dir.map_or("workspace".into(), |d| d.into_owned()), version)
+                    }
+                };
                 Root::Workspace {
-                    name: dir_name.clone(),
-                    version: if same {
-                        first.clone()
-                    } else {
-                        "0.0.0".to_owned()
-                    },
+                    name,
+                    version,
                     members,
                 }
             }
         };
-        let name = name.unwrap_or_else(|| match &root {
-            Root::Package(c) => format!("{}-{}", components[*c].name, components[*c].version),
-            Root::Workspace { .. } => dir_name,
+        let name = name.unwrap_or_else(|| match (&root, root_package) {
+            (Root::Package(c), _) => {
+                format!("{}-{}", components[*c].name, components[*c].version)
+            }
+            (Root::Workspace { .. }, Some(p)) => format!("{}-{}", p.name, p.version),
+            (Root::Workspace { name, .. }, None) => name.clone(),
         });
         Inventory {
             name,
