@@ -13,10 +13,15 @@ fn main() {
             continue;
         };
         let name = name.to_ascii_lowercase();
-        if name == "feature" || name == "target_feature" {
+        if name == "feature" {
             continue;
         }
-        if value.is_empty() {
+        // `target_*` and `panic` are key="value" cfgs even when the value is empty
+        // (`target_abi=""`); other empty ones are plain names (`unix`).
+        let keyed = name.starts_with("target_") || name == "panic";
+        if value.is_empty() && keyed {
+            cfgs.push(format!("{name}=\"\""));
+        } else if value.is_empty() {
             cfgs.push(name);
         } else {
             cfgs.extend(value.split(',').map(|v| format!("{name}=\"{v}\"")));

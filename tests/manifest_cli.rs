@@ -107,6 +107,14 @@ fn bad_input_is_one_line_with_exit_code_2() {
             ],
             "metadata file",
         ),
+        (
+            vec![
+                "--metadata-json".into(),
+                "m.json".into(),
+                "--all-features".into(),
+            ],
+            "--all-features applies to a cargo run",
+        ),
     ];
     for (args, needle) in cases {
         let mut cmd = bin();

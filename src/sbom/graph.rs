@@ -419,6 +419,20 @@ mod tests {
     }
 
     #[test]
+    fn host_cfg_list_is_what_rustc_prints() {
+        let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+        let out = std::process::Command::new(rustc)
+            .args(["--print", "cfg"])
+            .output()
+            .expect("rustc runs where the tests were built");
+        let mut printed: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+        let mut ours: Vec<&str> = HOST_CFG.lines().collect();
+        printed.sort_unstable();
+        ours.sort_unstable();
+        assert_eq!(ours, printed);
+    }
+
+    #[test]
     fn any_platform_matches_everything() {
         assert!(TargetPlatform::Any.matches(Some("cfg(windows)")));
     }

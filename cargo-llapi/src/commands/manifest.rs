@@ -41,6 +41,7 @@ pub struct ProjectArgs {
     #[arg(long)]
     pub frozen: bool,
     /// Use this saved `cargo metadata --format-version 1` output instead of running cargo
+    /// (the feature and lock flags then do not apply)
     #[arg(long, value_name = "FILE")]
     pub metadata_json: Option<PathBuf>,
     /// Lock file for the checksums with --metadata-json [default: the workspace's Cargo.lock]
@@ -60,7 +61,6 @@ impl ProjectArgs {
         let input = match &self.metadata_json {
             Some(metadata_json) => {
                 let cargo_only = [
-                    (global.manifest_path.is_some(), "--manifest-path"),
                     (!self.features.is_empty(), "--features"),
                     (self.all_features, "--all-features"),
                     (self.no_default_features, "--no-default-features"),
