@@ -9,6 +9,7 @@ use crate::cli::GlobalOpts;
 
 /// Which packages to describe and where their graph comes from; shared with `upload`.
 #[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Package selection and graph source")]
 pub struct ProjectArgs {
     /// Describe only these workspace members (NAME or NAME@VERSION; repeatable)
     #[arg(short = 'p', long = "package", value_name = "SPEC")]
@@ -112,10 +113,10 @@ pub struct ManifestArgs {
     pub project: ProjectArgs,
     /// cyclonedx (CycloneDX 1.6 JSON), spdx (SPDX 2.3 JSON) or vigiles
     /// [default: `format` of [workspace.metadata.llapi], else cyclonedx]
-    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format, help_heading = "Output")]
     pub format: Option<Format>,
     /// Write to FILE (atomically) instead of stdout
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
 }
 
