@@ -41,11 +41,14 @@ impl Source {
                 Some((url, commit)) => (url, Some(commit.to_owned())),
                 None => (rest, None),
             };
-            let url = url.split('?').next().unwrap_or(url).to_owned();
-            return Source::Git { url, commit };
+            let url = url.split('?').next().unwrap_or(url);
+            return Source::Git {
+                url: without_userinfo(url),
+                commit,
+            };
         }
         let url = source.strip_prefix("registry+").unwrap_or(source);
-        Source::Registry(url.to_owned())
+        Source::Registry(without_userinfo(url))
     }
 
     /// SPDX-style download location: crates.io download URL, `git+URL@commit`, or `NOASSERTION`.
@@ -71,6 +74,19 @@ impl Source {
             Source::Git { url, .. } => format!("git {url}"),
             Source::Path(path) => format!("path {path}"),
         }
+    }
+}
+
+/// The URL without `user:password@` (credentials must not end up in an SBOM).
+fn without_userinfo(url: &str) -> String {
+    let (prefix, rest) = match url.find("://") {
+        Some(at) => url.split_at(at + 3),
+        None => return url.to_owned(),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{prefix}{}", &rest[at + 1..]),
+        None => url.to_owned(),
     }
 }
 
@@ -142,6 +158,23 @@ mod tests {
             purl("r", "0.1.0", &source),
             "pkg:cargo/r@0.1.0?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fo%2Fr%400123abcd"
         );
+    }
+
+    #[test]
+    fn credentials_are_dropped() {
+        let source = Source::from_cargo(
+            Some("git+https://user:secret@git.example.com/r.git#abc"),
+            no_path,
+        );
+        assert_eq!(
+            source,
+            Source::Git {
+                url: "https://git.example.com/r.git".into(),
+                commit: Some("abc".into())
+            }
+        );
+        assert_eq!(without_userinfo("ssh://git@host/a@b"), "ssh://host/a@b");
+        assert_eq!(without_userinfo("https://host/x"), "https://host/x");
     }
 
     #[test]
