@@ -93,6 +93,8 @@ pub enum Command {
     Upload(Box<commands::upload::UploadArgs>),
     /// List or send uploads kept in the spool
     Spool(commands::spool::SpoolArgs),
+    /// Write the build manifest (SBOM) of the Cargo project: CycloneDX, SPDX or Vigiles
+    Manifest(commands::manifest::ManifestArgs),
 }
 
 /// Parses the process arguments, dropping the `llapi` that cargo inserts when run as `cargo llapi`.

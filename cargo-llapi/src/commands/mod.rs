@@ -5,6 +5,7 @@ pub mod config;
 pub mod heartbeat;
 pub mod spool;
 pub mod upload;
+pub mod manifest;
 
 use crate::cli::{Cli, Command};
 
@@ -17,5 +18,6 @@ pub fn run(cli: &Cli) -> llapi::Result<()> {
         Command::Api(args) => api::run(global, args),
         Command::Upload(args) => upload::run(global, args),
         Command::Spool(args) => spool::run(global, args),
+        Command::Manifest(args) => manifest::run(global, args),
     }
 }
