@@ -3,9 +3,9 @@
 pub mod api;
 pub mod config;
 pub mod heartbeat;
+pub mod manifest;
 pub mod spool;
 pub mod upload;
-pub mod manifest;
 
 use crate::cli::{Cli, Command};
 
