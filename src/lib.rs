@@ -12,6 +12,7 @@ pub mod response;
 pub mod secret;
 pub mod signing;
 pub mod vigiles_manifest;
+pub mod yocto;
 
 pub use error::{Error, ErrorKind, Result};
 pub use params::{Params, Value};

@@ -83,6 +83,8 @@ pub enum Command {
     Config(commands::config::ConfigArgs),
     /// Make any signed API call and print the response
     Api(commands::api::ApiArgs),
+    /// Build the Vigiles manifest of a Yocto image from llapi.bbclass metadata
+    YoctoManifest(commands::yocto_manifest::YoctoManifestArgs),
 }
 
 /// Parses the process arguments, dropping the `llapi` that cargo inserts when run as `cargo llapi`.

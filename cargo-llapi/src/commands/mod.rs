@@ -3,6 +3,7 @@
 pub mod api;
 pub mod config;
 pub mod heartbeat;
+pub mod yocto_manifest;
 
 use crate::cli::{Cli, Command};
 
@@ -13,5 +14,6 @@ pub fn run(cli: &Cli) -> llapi::Result<()> {
         Command::Heartbeat(args) => heartbeat::run(global, args),
         Command::Config(args) => config::run(global, args),
         Command::Api(args) => api::run(global, args),
+        Command::YoctoManifest(args) => yocto_manifest::run(global, args),
     }
 }
