@@ -270,7 +270,7 @@ def llapi_layers(d):
 
 def llapi_image_metadata(d):
     """The metadata of the image and of every recipe whose packages it installs."""
-    import json
+    import datetime, json
     meta_dir = d.getVar("LLAPI_META_DIR")
     installed = {}
     for package in llapi_installed_packages(d):
@@ -305,6 +305,7 @@ def llapi_image_metadata(d):
         "version": 1,
         "image": {
             "name": llapi_manifest_name(d),
+            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "image": d.getVar("IMAGE_BASENAME") or d.getVar("PN"),
             "machine": d.getVar("MACHINE") or "",
             "distro": d.getVar("DISTRO_CODENAME") or d.getVar("DISTRO") or "",
@@ -342,6 +343,8 @@ do_llapi_manifest[recrdeptask] += "do_llapi_recipe do_packagedata"
 do_llapi_manifest[depends] += "cargo-llapi-native:do_populate_sysroot"
 do_llapi_manifest[vardeps] += "LLAPI_MANIFEST_NAME VIGILES_MANIFEST_NAME LLAPI_ROOTFS_MANIFEST"
 do_llapi_manifest[vardepsexclude] += "DATETIME DATE TIME"
+# Listed for every recipe: sstate.bbclass reads the list before anonymous python adds the task to images.
+SSTATETASKS += "do_llapi_manifest"
 
 python do_llapi_manifest_setscene() {
     sstate_setscene(d)
