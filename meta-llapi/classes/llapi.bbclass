@@ -230,6 +230,7 @@ addtask do_llapi_recipe after do_patch before do_build
 python do_llapi_recipe_setscene() {
     sstate_setscene(d)
 }
+do_llapi_recipe_setscene[doc] = "Restore the recipe's llapi metadata from sstate"
 addtask do_llapi_recipe_setscene
 
 def llapi_installed_packages(d):
@@ -349,6 +350,7 @@ SSTATETASKS += "do_llapi_manifest"
 python do_llapi_manifest_setscene() {
     sstate_setscene(d)
 }
+do_llapi_manifest_setscene[doc] = "Restore the image's llapi manifest from sstate"
 
 def llapi_config_file(d, name, provider_var):
     """A kernel / U-Boot config to send: a path, or for 'auto' the copy do_llapi_kconfig made."""
@@ -479,6 +481,7 @@ python do_llapi_kconfig() {
 }
 do_llapi_kconfig[doc] = "Keep the recipe's .config for LLAPI_KERNEL_CONFIG / LLAPI_UBOOT_CONFIG = auto"
 
+# nooelint: oelint.task.noanonpython - the image tasks and the kernel/U-Boot config task apply to some recipes only, which only anonymous python can decide for a class that is INHERITed globally
 python () {
     pn = d.getVar("PN")
     if bb.data.inherits_class("image", d):

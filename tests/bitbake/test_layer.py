@@ -96,3 +96,17 @@ def test_local_conf_overrides_weak_defaults(make_build):
     d = make_build('LLAPI_ERROR_LEVEL = "FATAL"\nLLAPI_DIR = "/srv/llapi"').parse("test-image")
     assert d.getVar("LLAPI_ERROR_LEVEL") == "FATAL"
     assert d.getVar("LLAPI_DIR") == "/srv/llapi"
+
+
+def test_cargo_llapi_recipe_parses(make_build):
+    build = make_build()
+    d = build.parse("cargo-llapi")
+    assert d.getVar("PN") == "cargo-llapi"
+    assert d.getVar("BBCLASSEXTEND").split() == ["native", "nativesdk"]
+    assert bb.data.inherits_class("cargo", d)
+    assert bb.data.inherits_class("cargo-update-recipe-crates", d)
+    crates = [u for u in d.getVar("SRC_URI").split() if u.startswith("crate://")]
+    lock = (LAYER.parent / "Cargo.lock").read_text()
+    assert len(crates) == lock.count('source = "registry+https://github.com/rust-lang/crates.io-index"')
+    name = crates[0].split(";name=")[1]
+    assert d.getVarFlag("SRC_URI", name + ".sha256sum")
