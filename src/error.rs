@@ -55,7 +55,7 @@ pub enum Error {
     Invalid(String),
     /// The server answered with an error status.
     #[error("{0}")]
-    Server(#[from] crate::response::ServerError),
+    Server(Box<crate::response::ServerError>),
     /// The request could not be delivered (connection, TLS, timeout).
     #[error("{0}")]
     Transport(String),
@@ -94,6 +94,12 @@ impl Error {
             context: context.into(),
             source,
         }
+    }
+}
+
+impl From<crate::response::ServerError> for Error {
+    fn from(e: crate::response::ServerError) -> Self {
+        Error::Server(Box::new(e))
     }
 }
 

@@ -99,6 +99,14 @@ impl Params {
         self.pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 
+    /// The value of `name` for changing in place, if set.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        self.pairs
+            .iter_mut()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+
     /// Removes `name`, returning its value.
     pub fn remove(&mut self, name: &str) -> Option<Value> {
         let i = self.pairs.iter().position(|(n, _)| n == name)?;

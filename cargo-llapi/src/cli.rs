@@ -47,6 +47,12 @@ pub struct GlobalOpts {
     /// Request timeout in seconds
     #[arg(long, global = true, value_name = "SECS")]
     pub timeout: Option<f64>,
+    /// Retries after a failed attempt (connection errors, timeouts, 5xx; never 4xx)
+    #[arg(long, global = true, value_name = "N")]
+    pub retries: Option<u32>,
+    /// First retry delay in seconds; doubles each retry, with jitter
+    #[arg(long, global = true, value_name = "SECS")]
+    pub retry_delay: Option<f64>,
     /// Output format
     #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
     pub message_format: MessageFormat,
