@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import REPO, Build
+from bbharness import REPO, Build
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ import importlib.util
 import subprocess
 import sys
 
-from harness import LAYER, REPO
+from bbharness import LAYER, REPO
 
 SCRIPT = LAYER / "scripts" / "update-crates-inc.py"
 

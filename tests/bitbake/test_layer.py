@@ -5,7 +5,7 @@ import re
 import bb
 import pytest
 
-from harness import LAYER
+from bbharness import LAYER
 
 VARIABLES = [
     "LLAPI_KEY_FILE", "LLAPI_DASHBOARD_CONFIG", "LLAPI_SUBFOLDER_NAME", "LLAPI_URL", "LLAPI_MANIFEST_NAME",

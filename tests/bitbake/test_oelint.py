@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import LAYER
+from bbharness import LAYER
 
 FILES = ["classes/llapi.bbclass", "conf/layer.conf"] + sorted(
     str(p.relative_to(LAYER)) for p in LAYER.glob("recipes-*/*/*.bb"))
