@@ -1,0 +1,321 @@
+//! Deterministic synthetic "scan": which packages of a manifest get CVEs, and the report shapes
+//! (`counts`, `cves`, exported report) built from those findings.
+//!
+//! A package is vulnerable when its name contains `openssl` or `busybox`, or equals one of the
+//! configured extra names. It then gets three CVEs `CVE-2099-N`, `N+1`, `N+2` (N derived from the
+//! name): an `Unfixed` one (CVSS 9.8), an `Unfixed, Patch Available` one (7.5) and a `Fixed` one
+//! (5.3). A CVE listed in the package's `patched_cves` becomes `Fixed`; one in `ignore_cves` is
+//! left out and counted as whitelisted.
+
+use std::io::Write;
+
+use base64::Engine;
+use serde_json::{json, Map, Value};
+
+/// Where a finding counts: root filesystem, kernel or toolchain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// Ordinary package.
+    Rfs,
+    /// The Linux kernel.
+    Kernel,
+    /// Compiler / C library.
+    Toolchain,
+}
+
+/// One synthetic CVE of a package.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Package name.
+    pub package: String,
+    /// Package version.
+    pub version: String,
+    /// `CVE-2099-NNNNN`.
+    pub cve_id: String,
+    /// CVSS base score.
+    pub cvss: f64,
+    /// CVSS vector.
+    pub vector: String,
+    /// `Unfixed`, `Unfixed, Patch Available` or `Fixed`.
+    pub status: &'static str,
+    /// Fixing commits / patches.
+    pub fixedby: Vec<String>,
+    /// Counting area.
+    pub area: Area,
+}
+
+/// The result of scanning one manifest.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scan {
+    /// All reported findings.
+    pub findings: Vec<Finding>,
+    /// CVEs left out because the manifest ignores them.
+    pub whitelisted: u64,
+}
+
+struct Package {
+    name: String,
+    version: String,
+    patched: Vec<String>,
+    ignored: Vec<String>,
+}
+
+fn strings(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(str::to_string)
+            .collect(),
+        Some(Value::String(s)) => s.split_whitespace().map(str::to_string).collect(),
+        Some(Value::Object(map)) => map.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn text(value: Option<&Value>) -> Option<String> {
+    value.and_then(Value::as_str).map(str::to_string)
+}
+
+/// Packages of a Vigiles manifest (`packages` object), CycloneDX (`components`) or SPDX
+/// (`packages` array); anything else has none.
+fn packages(manifest: &str) -> Vec<Package> {
+    let Ok(doc) = serde_json::from_str::<Value>(manifest) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    match doc.get("packages") {
+        Some(Value::Object(map)) => {
+            for (key, pkg) in map {
+                out.push(Package {
+                    name: text(pkg.get("name")).unwrap_or_else(|| key.clone()),
+                    version: text(pkg.get("cve_version"))
+                        .or_else(|| text(pkg.get("version")))
+                        .unwrap_or_default(),
+                    patched: strings(pkg.get("patched_cves")),
+                    ignored: strings(pkg.get("ignore_cves")),
+                });
+            }
+        }
+        Some(Value::Array(list)) => {
+            for pkg in list {
+                out.push(Package {
+                    name: text(pkg.get("name")).unwrap_or_default(),
+                    version: text(pkg.get("versionInfo")).unwrap_or_default(),
+                    patched: Vec::new(),
+                    ignored: Vec::new(),
+                });
+            }
+        }
+        _ => {}
+    }
+    if let Some(Value::Array(list)) = doc.get("components") {
+        for pkg in list {
+            out.push(Package {
+                name: text(pkg.get("name")).unwrap_or_default(),
+                version: text(pkg.get("version")).unwrap_or_default(),
+                patched: Vec::new(),
+                ignored: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+/// Whether a package name gets synthetic CVEs.
+pub fn is_vulnerable(name: &str, extra: &[String]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.contains("openssl") || lower.contains("busybox") || extra.iter().any(|e| e == name)
+}
+
+/// The first synthetic CVE number of a package (FNV-1a of its name, 10000..=89999).
+pub fn base_number(name: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in name.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    10_000 + hash % 80_000
+}
+
+fn area_of(name: &str) -> Area {
+    let lower = name.to_ascii_lowercase();
+    if lower == "linux_kernel" || lower.starts_with("linux-") || lower == "linux" {
+        Area::Kernel
+    } else if ["gcc", "glibc", "binutils", "libgcc", "gcc-runtime", "musl"]
+        .contains(&lower.as_str())
+    {
+        Area::Toolchain
+    } else {
+        Area::Rfs
+    }
+}
+
+/// Scans a manifest.
+pub fn scan(manifest: &str, extra: &[String]) -> Scan {
+    const TEMPLATES: [(f64, &str, &str); 3] = [
+        (
+            9.8,
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+            "Unfixed",
+        ),
+        (
+            7.5,
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H",
+            "Unfixed, Patch Available",
+        ),
+        (5.3, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N", "Fixed"),
+    ];
+    let mut result = Scan::default();
+    for pkg in packages(manifest) {
+        if !is_vulnerable(&pkg.name, extra) {
+            continue;
+        }
+        let base = base_number(&pkg.name);
+        for (i, (cvss, vector, status)) in TEMPLATES.iter().enumerate() {
+            let cve_id = format!("CVE-2099-{}", base + i as u64);
+            if pkg.ignored.contains(&cve_id) {
+                result.whitelisted += 1;
+                continue;
+            }
+            let (status, fixedby) = if pkg.patched.contains(&cve_id) {
+                ("Fixed", vec![format!("{cve_id}.patch")])
+            } else if *status == "Unfixed" {
+                (*status, Vec::new())
+            } else {
+                (*status, vec![format!("commit-{:x}", base * 31 + i as u64)])
+            };
+            result.findings.push(Finding {
+                package: pkg.name.clone(),
+                version: pkg.version.clone(),
+                cve_id,
+                cvss: *cvss,
+                vector: vector.to_string(),
+                status,
+                fixedby,
+                area: area_of(&pkg.name),
+            });
+        }
+    }
+    result
+}
+
+fn tally<'a>(findings: impl Iterator<Item = &'a Finding> + Clone) -> Value {
+    let count = |status: &str| findings.clone().filter(|f| f.status == status).count();
+    json!({"unfixed": count("Unfixed"), "unapplied": count("Unfixed, Patch Available"), "fixed": count("Fixed")})
+}
+
+fn high<'a>(findings: impl Iterator<Item = &'a Finding> + Clone) -> Value {
+    let high = findings.filter(|f| f.cvss >= 7.0);
+    let unfixed = high.clone().filter(|f| f.status != "Fixed").count();
+    let fixed = high.filter(|f| f.status == "Fixed").count();
+    json!({"unfixed": unfixed, "fixed": fixed})
+}
+
+impl Scan {
+    /// The `counts` object of a scan result.
+    pub fn counts(&self) -> Value {
+        let all = self.findings.iter();
+        let kernel = self.findings.iter().filter(|f| f.area == Area::Kernel);
+        let toolchain = self.findings.iter().filter(|f| f.area == Area::Toolchain);
+        let mut counts = tally(all.clone());
+        let unapplied = counts["unapplied"].clone();
+        let map = counts.as_object_mut().expect("tally is an object");
+        map.insert("upgradable".into(), unapplied);
+        map.insert("whitelisted".into(), json!(self.whitelisted));
+        map.insert("kernel".into(), tally(kernel.clone()));
+        map.insert("toolchain".into(), tally(toolchain.clone()));
+        map.insert(
+            "cvss_counts".into(),
+            json!({"high": high(all), "kernel": {"high": high(kernel)}, "toolchain": {"high": high(toolchain)}}),
+        );
+        counts
+    }
+
+    /// The `cves` object: `{package: [{cve_id, version, cvss, vector, status, fixedby, ...}]}`.
+    /// `filtered` leaves out fixed CVEs; `extra_fields` adds synthetic values for those fields.
+    pub fn cves(&self, filtered: bool, extra_fields: &[&str]) -> Value {
+        let mut out = Map::new();
+        for f in &self.findings {
+            if filtered && f.status == "Fixed" {
+                continue;
+            }
+            let mut entry = json!({
+                "cve_id": f.cve_id, "version": f.version, "cvss": f.cvss,
+                "vector": f.vector, "status": f.status, "fixedby": f.fixedby,
+            });
+            for field in extra_fields {
+                entry[*field] = json!(format!("synthetic {field} of {}", f.cve_id));
+            }
+            let list = out.entry(f.package.clone()).or_insert_with(|| json!([]));
+            list.as_array_mut().expect("list").push(entry);
+        }
+        Value::Object(out)
+    }
+
+    /// A CSV report of the findings.
+    pub fn csv(&self) -> String {
+        let mut out = String::from("package,version,cve_id,cvss,status\n");
+        for f in &self.findings {
+            out.push_str(&format!(
+                "{},{},{},{},\"{}\"\n",
+                f.package, f.version, f.cve_id, f.cvss, f.status
+            ));
+        }
+        out
+    }
+
+    /// The CVE ids, for report comparison.
+    pub fn ids(&self) -> Vec<String> {
+        self.findings.iter().map(|f| f.cve_id.clone()).collect()
+    }
+}
+
+/// `exported_report`: base64 of the gzip of `content`.
+pub fn gzip_base64(content: &[u8]) -> String {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(content).expect("writing to memory");
+    let gz = encoder.finish().expect("writing to memory");
+    base64::engine::general_purpose::STANDARD.encode(gz)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vigiles_manifest_findings_follow_patched_and_ignored_cves() {
+        let base = base_number("busybox");
+        let manifest = format!(
+            r#"{{"packages": {{"busybox": {{"name": "busybox", "version": "1.36.1",
+                "patched_cves": ["CVE-2099-{}"], "ignore_cves": "CVE-2099-{}"}},
+                "zlib": {{"name": "zlib", "version": "1.3"}}}}}}"#,
+            base,
+            base + 2
+        );
+        let scan = scan(&manifest, &[]);
+        let statuses: Vec<_> = scan.findings.iter().map(|f| f.status).collect();
+        assert_eq!(statuses, ["Fixed", "Unfixed, Patch Available"]);
+        assert_eq!(scan.whitelisted, 1);
+        let counts = scan.counts();
+        assert_eq!(counts["fixed"], 1);
+        assert_eq!(counts["unapplied"], 1);
+        assert_eq!(counts["unfixed"], 0);
+        assert_eq!(
+            counts["cvss_counts"]["high"],
+            json!({"unfixed": 1, "fixed": 1})
+        );
+        assert_eq!(scan.cves(true, &[])["busybox"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn sbom_formats_and_extra_names() {
+        let cdx = r#"{"components": [{"name": "openssl", "version": "3.0"}, {"name": "linux-yocto", "version": "6.6"}]}"#;
+        assert_eq!(scan(cdx, &[]).findings.len(), 3);
+        let kernel = scan(cdx, &["linux-yocto".to_string()]);
+        assert_eq!(kernel.counts()["kernel"]["unfixed"], 1);
+        let spdx = r#"{"packages": [{"name": "libopenssl3", "versionInfo": "3.1"}]}"#;
+        assert_eq!(scan(spdx, &[]).findings[0].version, "3.1");
+        assert!(scan("not json", &[]).findings.is_empty());
+    }
+}
