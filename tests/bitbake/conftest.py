@@ -1,5 +1,5 @@
 """Fixtures for the meta-llapi tests: the Rust binaries (built once per session), the project's
-test server, and throw-away BitBake builds (harness.py)."""
+test server, and throw-away BitBake builds (bbharness.py)."""
 
 import json
 import os
