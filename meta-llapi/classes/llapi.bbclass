@@ -170,6 +170,12 @@ def llapi_src_checksums(d):
             sums.append({"algorithm": "SHA256", "value": value})
     return sums
 
+def llapi_provider(d, dep):
+    """The recipe providing a build dependency: its preferred provider for virtual/ names."""
+    if dep.startswith("virtual/"):
+        return d.getVar("PREFERRED_PROVIDER_" + dep) or dep
+    return dep
+
 def llapi_cargo_lock(d):
     """The Cargo.lock of a recipe that inherits cargo, or None."""
     if not (bb.data.inherits_class("cargo", d) or bb.data.inherits_class("cargo_common", d)):
@@ -207,7 +213,7 @@ python do_llapi_recipe() {
         "checksums": llapi_src_checksums(d),
         "patches": llapi_recipe_patches(d),
         "cve_status": llapi_cve_status(d),
-        "depends": sorted(set(bb.utils.explode_deps(d.getVar("DEPENDS") or ""))),
+        "depends": sorted(set(llapi_provider(d, dep) for dep in bb.utils.explode_deps(d.getVar("DEPENDS") or ""))),
         "rdepends": sorted(set(bb.utils.explode_deps(d.getVar("RDEPENDS:" + pn) or ""))),
         "packages": (d.getVar("PACKAGES") or "").split(),
         "cargo_lock": None,

@@ -20,7 +20,7 @@ def test_recipe_metadata(make_build):
     ]
     assert meta["cve_status"][0] == {
         "id": "CVE-2023-0001", "detail": "not-applicable-config", "description": "built without the network feature"}
-    assert meta["depends"] == ["zlib"] and meta["rdepends"] == ["libgreet"]
+    assert meta["depends"] == ["glibc", "zlib"] and meta["rdepends"] == ["libgreet"]
     assert meta["cargo_lock"] is None
     rust = build.parse("rustapp")
     assert build.run(rust, "do_llapi_recipe") == 0, build.text()
@@ -46,7 +46,7 @@ def test_image_manifest(make_build):
         "CVE-2024-2222": ["0001-fix-overflow.patch"],
         "CVE-2024-3333": ["0001-fix-overflow.patch"],
     }
-    assert hello["dependencies"] == {"build": ["zlib"], "runtime": ["libgreet"]}
+    assert hello["dependencies"] == {"build": ["glibc", "zlib"], "runtime": ["libgreet"]}
     assert packages["zlib"]["component_type"] == ["build"]
     assert packages["libgreet"]["cve_product"] == "example:libgreet"
     assert packages["libgreet"]["cve_version"] == "1.0.4"

@@ -1,0 +1,92 @@
+"""do_llapi_upload runs the real cargo-llapi against the real llapi-test-server."""
+
+import json
+
+import bb
+
+
+def upload_build(make_build, server, key_file, extra=""):
+    return make_build('LLAPI_KEY_FILE = "%s"\nLLAPI_URL = "%s"\n%s' % (key_file, server.url, extra))
+
+
+def test_upload_stores_the_image_manifest(make_build, server_factory, key_file):
+    server = server_factory()
+    build = upload_build(make_build, server, key_file)
+    assert build.build_image() == 0, build.text()
+    stored = server.manifests()
+    assert len(stored) == 1, server.requests()
+    text, params = stored[0]
+    manifest = json.loads(text)
+    assert {"hello", "libgreet", "rustapp", "itoa", "zerocopy"} <= set(manifest["packages"])
+    assert manifest == build.manifest()
+    paths = [r.get("path") for r in server.requests()]
+    assert paths[0].endswith("/heartbeat"), paths
+    plain = build.messages(bb.msg.BBLogFormatter.PLAIN)
+    assert any(server.url in m or "http" in m for m in plain), build.text()
+    assert key_file.read_text() not in build.text()
+
+
+def test_dry_run_sends_nothing(make_build, server_factory, key_file):
+    server = server_factory()
+    build = upload_build(make_build, server, key_file, 'LLAPI_DRY_RUN = "1"')
+    assert build.build_image() == 0, build.text()
+    assert server.requests() == []
+    request = build.llapi_dir / "test-image-request.json"
+    assert request.exists(), build.text()
+    assert "test-secret-key-0123" not in request.read_text()
+    assert (build.llapi_dir / "test-image-vigiles.json").exists()
+
+
+def test_no_network_is_a_dry_run(make_build, server_factory, key_file):
+    server = server_factory()
+    build = upload_build(make_build, server, key_file, 'BB_NO_NETWORK = "1"')
+    assert build.build_image() == 0, build.text()
+    assert server.requests() == []
+    assert (build.llapi_dir / "test-image-request.json").exists()
+
+
+def test_environment_beats_local_conf(make_build, server_factory, key_file, tmp_path):
+    server = server_factory()
+    build = upload_build(make_build, server, tmp_path / "no-such-key",
+                         'LLAPI_SUBFOLDER_NAME = "from-local-conf"')
+    build.parse_config(env={"VIGILES_KEY_FILE": str(key_file), "VIGILES_SUBFOLDER_NAME": "from-env"})
+    assert build.build_image() == 0, build.text()
+    (_, params), = server.manifests()
+    assert params.get("subfolder_name") == "from-env", params
+
+
+def test_vigiles_variables_are_honoured(make_build, server_factory, key_file, dashboard_config):
+    server = server_factory()
+    build = make_build('LLAPI_URL = "%s"\nVIGILES_KEY_FILE = "%s"\nVIGILES_DASHBOARD_CONFIG = "%s"\n'
+                       'VIGILES_SUBFOLDER_NAME = "release-1"\nVIGILES_MANIFEST_NAME = "vigiles-name"'
+                       % (server.url, key_file, dashboard_config))
+    assert build.build_image() == 0, build.text()
+    (text, params), = server.manifests()
+    assert json.loads(text)["manifest_name"] == "vigiles-name"
+    assert params.get("subfolder_name") == "release-1", params
+    assert "prod-token-1" in json.dumps(params), params
+
+
+def test_fatal_level_fails_the_task_on_403(make_build, server_factory, key_file):
+    server = server_factory(script=[{"status": 403, "forever": True}])
+    build = upload_build(make_build, server, key_file, 'LLAPI_ERROR_LEVEL = "FATAL"')
+    assert build.build_image() == 1
+    assert any("llapi:" in m and "failed" in m for m in build.messages(bb.msg.BBLogFormatter.CRITICAL)), build.text()
+    assert (build.llapi_dir / "test-image-vigiles.json").exists()
+
+
+def test_warning_level_reports_a_403_and_succeeds(make_build, server_factory, key_file):
+    server = server_factory(script=[{"status": 403, "forever": True}])
+    build = upload_build(make_build, server, key_file)
+    assert build.build_image() == 0, build.text()
+    warnings = build.messages(bb.msg.BBLogFormatter.WARNING)
+    assert any("llapi:" in m and "failed" in m for m in warnings), build.text()
+    assert (build.llapi_dir / "test-image-vigiles.json").exists()
+
+
+def test_invalid_error_level_is_fatal(make_build, server_factory, key_file):
+    server = server_factory()
+    build = upload_build(make_build, server, key_file, 'LLAPI_ERROR_LEVEL = "LOUD"')
+    assert build.build_image() == 1
+    assert any("Invalid value for LLAPI_ERROR_LEVEL" in m for m in build.messages()), build.text()
+    assert server.requests() == []
