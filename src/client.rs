@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value as Json;
 
 use crate::config::{Config, Environment, Overrides, ProjectSettings};
+#[cfg(doc)]
 use crate::dry_run::DryRun;
 use crate::error::{Error, Result};
 use crate::params::Params;
@@ -25,8 +26,9 @@ pub const LEGACY_HEARTBEAT: &str = "/api/v1/heartbeat";
 pub enum Reply<T> {
     /// The server's answer.
     Done(T),
-    /// Dry run: nothing was sent.
-    DryRun(Box<DryRun>),
+    /// Dry run: nothing was sent; this is the signed request that would have been
+    /// ([`DryRun::of`] renders it).
+    DryRun(Box<Prepared>),
 }
 
 /// A configured LinuxLink API client.
@@ -43,8 +45,9 @@ pub enum Reply<T> {
 ///     .build()?;
 /// match client.heartbeat()? {
 ///     llapi::Reply::DryRun(request) => {
-///         assert_eq!(request.url, "https://vigiles.example.com/api/v1/vigiles/heartbeat");
-///         assert!(request.headers.contains_key("X-Auth-Signature"));
+///         let report = llapi::DryRun::of(&request)?;
+///         assert_eq!(report.url, "https://vigiles.example.com/api/v1/vigiles/heartbeat");
+///         assert!(report.headers.contains_key("X-Auth-Signature"));
 ///     }
 ///     llapi::Reply::Done(()) => unreachable!("a dry run sends nothing"),
 /// }
@@ -209,7 +212,7 @@ impl Client {
     pub fn call_json(&self, request: &Request) -> Result<Reply<Json>> {
         let prepared = self.prepare(request)?;
         if self.dry_run {
-            return Ok(Reply::DryRun(Box::new(DryRun::of(&prepared)?)));
+            return Ok(Reply::DryRun(Box::new(prepared)));
         }
         let response = self.execute(&prepared)?;
         parse_json(&response).map(Reply::Done)
@@ -219,7 +222,7 @@ impl Client {
     pub fn call_bytes(&self, request: &Request) -> Result<Reply<Vec<u8>>> {
         let prepared = self.prepare(request)?;
         if self.dry_run {
-            return Ok(Reply::DryRun(Box::new(DryRun::of(&prepared)?)));
+            return Ok(Reply::DryRun(Box::new(prepared)));
         }
         Ok(Reply::Done(self.execute(&prepared)?.body))
     }

@@ -13,6 +13,37 @@ pub fn atomic_write(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
+    write_via_temp(path, false, write)
+}
+
+/// Like [`atomic_write`], for files that may hold private data (reports, spool entries): the
+/// file is always mode 0600 on Unix and its directory is created with mode 0700 if missing.
+pub fn atomic_write_private(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_private_dir(parent)?;
+    }
+    write_via_temp(path, true, write)
+}
+
+/// Creates `dir` and its missing parents; the directories it creates get mode 0700 on Unix.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| Error::io(format!("cannot create directory {}", dir.display()), e))
+}
+
+fn write_via_temp(
+    path: &Path,
+    private: bool,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let context = || format!("cannot write {}", path.display());
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
@@ -30,6 +61,7 @@ pub fn atomic_write(
         .into_inner()
         .map_err(|e| Error::io(context(), e.into_error()))?;
     let permissions = match std::fs::metadata(path) {
+        _ if private => None,
         Ok(meta) => Some(meta.permissions()),
         Err(_) => default_permissions(),
     };

@@ -32,6 +32,7 @@ pub mod retry;
 pub mod secret;
 pub mod signing;
 pub mod transport;
+pub mod upload;
 pub mod vigiles_manifest;
 pub mod yocto;
 
@@ -40,6 +41,6 @@ pub use config::Config;
 pub use dry_run::DryRun;
 pub use error::{Error, ErrorKind, Result};
 pub use params::{Params, Value};
-pub use request::{Method, Request};
+pub use request::{Method, Prepared, Request};
 pub use retry::RetryPolicy;
 pub use secret::ApiKey;

@@ -11,6 +11,9 @@ use crate::signing::SIGNATURE_HEADER;
 /// The `User-Agent` of every request.
 pub const USER_AGENT: &str = concat!("cargo-llapi/", env!("CARGO_PKG_VERSION"));
 
+/// Bodies up to this size are built in memory before sending; larger ones are streamed.
+const IN_MEMORY_BODY: u64 = 4 * 1024 * 1024;
+
 /// Connection and TLS settings.
 #[derive(Debug, Clone)]
 pub struct TransportOptions {
@@ -140,12 +143,20 @@ impl Transport {
             request = request.header(SIGNATURE_HEADER, signature);
         }
         if let Some(body) = &prepared.body {
-            request = request
-                .header(
-                    reqwest::header::CONTENT_TYPE,
-                    "application/x-www-form-urlencoded",
-                )
-                .body(reqwest::blocking::Body::sized(body.reader(), body.len()));
+            request = request.header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            );
+            // Small bodies go in one piece (and connection errors keep their real cause);
+            // large ones stream from their files with a known length.
+            request = if body.len() <= IN_MEMORY_BODY {
+                let bytes = body
+                    .to_bytes()
+                    .map_err(|e| TransportFailure::Other(format!("cannot read the body: {e}")))?;
+                request.body(bytes)
+            } else {
+                request.body(reqwest::blocking::Body::sized(body.reader(), body.len()))
+            };
         }
         let response = request.send().map_err(classify)?;
         let status = response.status().as_u16();
@@ -173,29 +184,35 @@ impl Transport {
 
 /// Sorts a reqwest error into what it means for retrying, with its root cause as text.
 fn classify(err: reqwest::Error) -> TransportFailure {
+    log::trace!("transport error chain: {err:?}");
     let mut cause = err.to_string();
     let mut source = std::error::Error::source(&err);
     while let Some(s) = source {
         cause = s.to_string();
         source = s.source();
     }
-    let (timeout, connect) = (err.is_timeout(), err.is_connect());
-    let request_side = err.is_request() || err.is_body() || err.is_decode();
     let local = is_local_body_error(&err);
+    let abandoned = is_stream_abandoned(&err);
+    let (timeout, connect) = (err.is_timeout(), err.is_connect());
     let text = format!("{} ({cause})", err.without_url());
     if timeout {
         TransportFailure::Timeout(text)
     } else if connect {
         TransportFailure::Connect(text)
-    } else if request_side {
-        if local {
-            TransportFailure::Other(text)
-        } else {
-            TransportFailure::Broken(text)
-        }
+    } else if local {
+        TransportFailure::Other(text)
+    } else if abandoned {
+        TransportFailure::Broken(format!(
+            "the connection failed while the upload was streaming (refused, reset or closed): {text}"
+        ))
     } else {
         TransportFailure::Broken(text)
     }
+}
+
+/// reqwest reports a failed connection during a streamed body only as "receiver is gone".
+fn is_stream_abandoned(err: &reqwest::Error) -> bool {
+    err.is_body() && format!("{err:?}").contains("Disconnected")
 }
 
 fn is_local_body_error(err: &reqwest::Error) -> bool {

@@ -89,6 +89,10 @@ pub enum Command {
     Config(commands::config::ConfigArgs),
     /// Make any signed API call and print the response
     Api(commands::api::ApiArgs),
+    /// Upload manifests (SBOMs) to the configured group or folder
+    Upload(Box<commands::upload::UploadArgs>),
+    /// List or send uploads kept in the spool
+    Spool(commands::spool::SpoolArgs),
     /// Build the Vigiles manifest of a Yocto image from llapi.bbclass metadata
     YoctoManifest(commands::yocto_manifest::YoctoManifestArgs),
 }

@@ -2,7 +2,8 @@
 
 use std::io::Write;
 
-use llapi::{DryRun, Error, Result};
+use llapi::request::Prepared;
+use llapi::{Error, Result};
 
 use crate::cli::{GlobalOpts, MessageFormat};
 
@@ -26,10 +27,13 @@ pub fn json(value: &impl serde::Serialize) -> Result<()> {
     stdout(text.as_bytes())
 }
 
-/// Prints a dry-run report in the chosen format.
-pub fn dry_run(global: &GlobalOpts, report: &DryRun) -> Result<()> {
+/// Prints the dry-run report of a prepared request in the chosen format, streaming file values.
+pub fn dry_run(global: &GlobalOpts, prepared: &Prepared) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match global.message_format {
-        MessageFormat::Json => json(report),
-        MessageFormat::Human => stdout(report.to_text().as_bytes()),
+        MessageFormat::Json => llapi::dry_run::write_json(prepared, &mut out),
+        MessageFormat::Human => llapi::dry_run::write_text(prepared, &mut out),
     }
+    .and_then(|()| out.flush())
+    .map_err(|e| Error::io("cannot write the dry-run report", e))
 }

@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 use crate::error::{Error, Result};
 
 /// The name a dashboard config used for its token; uploads send it back as `<name>_token`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TokenKind {
     /// `group` (current service).

@@ -11,24 +11,57 @@ pub fn all() -> Vec<String> {
     };
     family("AlmaLinux", &["8", "9"]);
     let alpine: Vec<String> = (2..=20).map(|m| format!("v3.{m}")).collect();
-    family("Alpine", &alpine.iter().map(String::as_str).collect::<Vec<_>>());
+    family(
+        "Alpine",
+        &alpine.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     family(
         "Debian",
-        &["3.0", "3.1", "4.0", "5.0", "6.0", "7", "8", "9", "10", "11", "12", "13"],
+        &[
+            "3.0", "3.1", "4.0", "5.0", "6.0", "7", "8", "9", "10", "11", "12", "13",
+        ],
     );
     family("Rocky Linux", &["8", "9"]);
     family(
         "Ubuntu",
         &[
-            "14.04:LTS", "16.04:LTS", "18.04:LTS", "20.04:LTS", "22.04:LTS", "23.10", "24.04:LTS",
-            "Pro:14.04:LTS", "Pro:16.04:LTS", "Pro:18.04:LTS", "Pro:20.04:LTS", "Pro:22.04:LTS",
+            "14.04:LTS",
+            "16.04:LTS",
+            "18.04:LTS",
+            "20.04:LTS",
+            "22.04:LTS",
+            "23.10",
+            "24.04:LTS",
+            "Pro:14.04:LTS",
+            "Pro:16.04:LTS",
+            "Pro:18.04:LTS",
+            "Pro:20.04:LTS",
+            "Pro:22.04:LTS",
             "Pro:24.04:LTS",
         ],
     );
     for single in [
-        "Android", "Bitnami", "CRAN", "GIT", "GSD", "GitHub Actions", "Go", "Hackage", "Hex",
-        "Linux", "Maven", "NuGet", "OSS-Fuzz", "Packagist", "Pub", "PyPI", "RubyGems", "SwiftURL",
-        "UVI", "crates.io", "npm",
+        "Android",
+        "Bitnami",
+        "CRAN",
+        "GIT",
+        "GSD",
+        "GitHub Actions",
+        "Go",
+        "Hackage",
+        "Hex",
+        "Linux",
+        "Maven",
+        "NuGet",
+        "OSS-Fuzz",
+        "Packagist",
+        "Pub",
+        "PyPI",
+        "RubyGems",
+        "SwiftURL",
+        "UVI",
+        "crates.io",
+        "npm",
     ] {
         list.push(single.to_owned());
     }
@@ -70,7 +103,10 @@ mod tests {
 
     #[test]
     fn names_are_checked_and_canonicalised() {
-        assert_eq!(normalize(" crates.io, pypi ,Debian:12").unwrap(), "crates.io,PyPI,Debian:12");
+        assert_eq!(
+            normalize(" crates.io, pypi ,Debian:12").unwrap(),
+            "crates.io,PyPI,Debian:12"
+        );
         assert!(normalize("all").unwrap().contains("Alpine:v3.20,Debian"));
         let err = normalize("crates.io,cargo").unwrap_err();
         assert!(err.to_string().contains("unknown ecosystem(s): cargo"));

@@ -10,7 +10,14 @@ use super::ecosystems;
 use super::target::Target;
 
 /// Report formats the service can export with an upload.
-pub const EXPORT_FORMATS: &[&str] = &["pdf", "pdfsummary", "xlsx", "csv", "cyclonedx-vex", "cyclonedx-sbom-vex"];
+pub const EXPORT_FORMATS: &[&str] = &[
+    "pdf",
+    "pdfsummary",
+    "xlsx",
+    "csv",
+    "cyclonedx-vex",
+    "cyclonedx-sbom-vex",
+];
 /// File formats of a CycloneDX export.
 pub const CYCLONEDX_FORMATS: &[&str] = &["json", "xml"];
 /// Versions of a CycloneDX export.
@@ -18,7 +25,15 @@ pub const CYCLONEDX_VERSIONS: &[&str] = &["1.4", "1.5", "1.6", "1.7"];
 /// Notification frequencies.
 pub const SUBSCRIBE: &[&str] = &["none", "daily", "weekly", "monthly"];
 /// Extra CVE fields the report can carry.
-pub const EXTRA_FIELDS: &[&str] = &["assigner", "description", "impact", "modified", "problem_types", "published", "references"];
+pub const EXTRA_FIELDS: &[&str] = &[
+    "assigner",
+    "description",
+    "impact",
+    "modified",
+    "problem_types",
+    "published",
+    "references",
+];
 
 /// Everything an upload can ask of the service, besides the manifest itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -56,24 +71,35 @@ fn one_of(value: &str, allowed: &[&str], flag: &str) -> Result<String> {
         .iter()
         .find(|a| a.eq_ignore_ascii_case(value.trim()))
         .map(|a| (*a).to_owned())
-        .ok_or_else(|| Error::invalid(format!("{flag} {value:?} is not one of {}", allowed.join(", "))))
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "{flag} {value:?} is not one of {}",
+                allowed.join(", ")
+            ))
+        })
 }
 
 impl UploadOptions {
     /// Checks the options before anything is read or sent.
     pub fn validate(&self) -> Result<()> {
         if self.export_format.is_some() != self.export_path.is_some() {
-            return Err(Error::invalid("--export-format and --export-path must be used together"));
+            return Err(Error::invalid(
+                "--export-format and --export-path must be used together",
+            ));
         }
         if let Some(f) = &self.export_format {
             let f = one_of(f, EXPORT_FORMATS, "--export-format")?;
-            if !f.starts_with("cyclonedx") && (self.cyclonedx_format.is_some() || self.cyclonedx_version.is_some()) {
+            if !f.starts_with("cyclonedx")
+                && (self.cyclonedx_format.is_some() || self.cyclonedx_version.is_some())
+            {
                 return Err(Error::invalid(
                     "--cyclonedx-format and --cyclonedx-version apply only to the cyclonedx-vex and cyclonedx-sbom-vex exports",
                 ));
             }
         } else if self.cyclonedx_format.is_some() || self.cyclonedx_version.is_some() {
-            return Err(Error::invalid("--cyclonedx-format and --cyclonedx-version need --export-format"));
+            return Err(Error::invalid(
+                "--cyclonedx-format and --cyclonedx-version need --export-format",
+            ));
         }
         if let Some(p) = &self.export_path {
             if p.is_dir() {
@@ -84,7 +110,9 @@ impl UploadOptions {
             }
         }
         if self.upload_only && self.export_format.is_some() {
-            return Err(Error::invalid("--export-format needs a report; it cannot be used with --upload-only"));
+            return Err(Error::invalid(
+                "--export-format needs a report; it cannot be used with --upload-only",
+            ));
         }
         for f in &self.extra_fields {
             one_of(f, EXTRA_FIELDS, "--extra-fields")?;
@@ -101,7 +129,10 @@ impl UploadOptions {
         if let Some(e) = &self.ecosystems {
             ecosystems::normalize(e)?;
         }
-        for (path, what) in [(&self.kernel_config, "kernel config"), (&self.uboot_config, "U-Boot config")] {
+        for (path, what) in [
+            (&self.kernel_config, "kernel config"),
+            (&self.uboot_config, "U-Boot config"),
+        ] {
             if let Some(p) = path {
                 check_readable(p, what)?;
             }
@@ -120,11 +151,26 @@ impl UploadOptions {
         p.set_opt("uboot_config", self.uboot_config.clone().map(Value::File));
         p.set_opt("manifest_name", self.name.clone());
         if !self.extra_fields.is_empty() {
-            let fields = self.extra_fields.iter().map(|f| one_of(f, EXTRA_FIELDS, "--extra-fields"));
+            let fields = self
+                .extra_fields
+                .iter()
+                .map(|f| one_of(f, EXTRA_FIELDS, "--extra-fields"));
             p.set("with_field", Value::List(fields.collect::<Result<_>>()?));
         }
-        p.set_opt("ecosystems", self.ecosystems.as_deref().map(ecosystems::normalize).transpose()?);
-        p.set_opt("subscribe", self.subscribe.as_deref().map(|s| one_of(s, SUBSCRIBE, "--subscribe")).transpose()?);
+        p.set_opt(
+            "ecosystems",
+            self.ecosystems
+                .as_deref()
+                .map(ecosystems::normalize)
+                .transpose()?,
+        );
+        p.set_opt(
+            "subscribe",
+            self.subscribe
+                .as_deref()
+                .map(|s| one_of(s, SUBSCRIBE, "--subscribe"))
+                .transpose()?,
+        );
         if let Some((field, token)) = target.token_field() {
             p.set(field, token);
         }
@@ -133,8 +179,18 @@ impl UploadOptions {
         if let Some(f) = &self.export_format {
             let f = one_of(f, EXPORT_FORMATS, "--export-format")?;
             if f.starts_with("cyclonedx") {
-                p.set("cyclonedx_format", self.cyclonedx_format.clone().unwrap_or_else(|| "json".into()));
-                p.set("cyclonedx_version", self.cyclonedx_version.clone().unwrap_or_else(|| "1.7".into()));
+                p.set(
+                    "cyclonedx_format",
+                    self.cyclonedx_format
+                        .clone()
+                        .unwrap_or_else(|| "json".into()),
+                );
+                p.set(
+                    "cyclonedx_version",
+                    self.cyclonedx_version
+                        .clone()
+                        .unwrap_or_else(|| "1.7".into()),
+                );
             }
             p.set("export_format", f);
         }
@@ -150,9 +206,11 @@ impl UploadOptions {
 }
 
 fn check_readable(path: &Path, what: &'static str) -> Result<()> {
-    std::fs::File::open(path).map(drop).map_err(|source| Error::ReadFile {
-        what,
-        path: path.to_path_buf(),
-        source,
-    })
+    std::fs::File::open(path)
+        .map(drop)
+        .map_err(|source| Error::ReadFile {
+            what,
+            path: path.to_path_buf(),
+            source,
+        })
 }

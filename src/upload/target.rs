@@ -1,12 +1,12 @@
 //! Where an upload goes: the dashboard config's group/product and folder, or the Private
 //! Workspace, with the reference client's warnings.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, TokenKind};
 
 /// The upload target.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {
     /// `group` or `product`, as the dashboard config named it; `None` = Private Workspace.
     pub kind: Option<TokenKind>,
@@ -30,7 +30,9 @@ impl Target {
                 subfolder,
             },
             None => {
-                log::warn!("No group token is configured. Upload target will be \"Private Workspace\"");
+                log::warn!(
+                    "No group token is configured. Upload target will be \"Private Workspace\""
+                );
                 if subfolder.is_some() {
                     log::warn!(
                         "\"Private Workspace\" does not support folders. Since a group token is not configured, the folder_token and subfolder_name arguments will be ignored."

@@ -33,12 +33,12 @@ pub fn run(global: &GlobalOpts, args: &ApiArgs) -> llapi::Result<()> {
     let client = context::client(global, context::overrides(global))?;
     if args.raw {
         return match client.call_bytes(&request)? {
-            Reply::DryRun(report) => output::dry_run(global, &report),
+            Reply::DryRun(prepared) => output::dry_run(global, &prepared),
             Reply::Done(bytes) => output::stdout(&bytes),
         };
     }
     match client.call_json(&request)? {
-        Reply::DryRun(report) => output::dry_run(global, &report),
+        Reply::DryRun(prepared) => output::dry_run(global, &prepared),
         Reply::Done(json) => output::json(&json),
     }
 }

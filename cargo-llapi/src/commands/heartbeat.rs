@@ -13,7 +13,7 @@ pub struct HeartbeatArgs {}
 pub fn run(global: &GlobalOpts, _args: &HeartbeatArgs) -> llapi::Result<()> {
     let client = context::client(global, context::overrides(global))?;
     match client.heartbeat()? {
-        Reply::DryRun(report) => output::dry_run(global, &report),
+        Reply::DryRun(prepared) => output::dry_run(global, &prepared),
         Reply::Done(()) => {
             let url = &client.config().url.value;
             match global.message_format {

@@ -3,6 +3,8 @@
 pub mod api;
 pub mod config;
 pub mod heartbeat;
+pub mod spool;
+pub mod upload;
 pub mod yocto_manifest;
 
 use crate::cli::{Cli, Command};
@@ -14,6 +16,8 @@ pub fn run(cli: &Cli) -> llapi::Result<()> {
         Command::Heartbeat(args) => heartbeat::run(global, args),
         Command::Config(args) => config::run(global, args),
         Command::Api(args) => api::run(global, args),
+        Command::Upload(args) => upload::run(global, args),
+        Command::Spool(args) => spool::run(global, args),
         Command::YoctoManifest(args) => yocto_manifest::run(global, args),
     }
 }
