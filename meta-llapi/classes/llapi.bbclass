@@ -27,7 +27,7 @@ LLAPI_MANIFEST_NAME[doc] = "Name of the manifest on Vigiles and of the files wri
 LLAPI_MANIFEST ??= ""
 LLAPI_MANIFEST[doc] = "Upload this file (e.g. the image's SPDX document) instead of the generated Vigiles manifest."
 LLAPI_FORMAT ??= ""
-LLAPI_FORMAT[doc] = "Format of LLAPI_MANIFEST, passed to 'cargo-llapi upload --format'. Empty: cargo-llapi detects it."
+LLAPI_FORMAT[doc] = "Also fetch the report in this format (pdf, pdfsummary, xlsx, csv, cyclonedx-vex or cyclonedx-sbom-vex) into LLAPI_DIR. Empty: only the text report."
 LLAPI_UPLOAD_ONLY ??= ""
 LLAPI_UPLOAD_ONLY[doc] = "1: upload without requesting a report. Falls back to VIGILES_UPLOAD_ONLY."
 LLAPI_KERNEL_CONFIG ??= ""
@@ -373,8 +373,10 @@ def llapi_upload_command(d, manifest, dry_run):
     llapi_dir = d.getVar("LLAPI_DIR")
     cmd = [d.getVar("LLAPI_BIN")] + llapi_global_args(d)
     if dry_run:
-        cmd += ["--dry-run", "--request-out", os.path.join(llapi_dir, name + "-request.json")]
+        cmd.append("--dry-run")
     cmd += ["upload", manifest, "--name", name]
+    if dry_run:
+        cmd += ["--request-out", os.path.join(llapi_dir, name + "-request.json")]
     subfolder = llapi_setting(d, "SUBFOLDER_NAME")
     if subfolder:
         cmd += ["--subfolder", subfolder]
@@ -386,10 +388,15 @@ def llapi_upload_command(d, manifest, dry_run):
     uconfig = llapi_config_file(d, "UBOOT_CONFIG", "PREFERRED_PROVIDER_virtual/bootloader")
     if uconfig:
         cmd += ["--uboot-config", uconfig]
-    if d.getVar("LLAPI_FORMAT"):
-        cmd += ["--format", d.getVar("LLAPI_FORMAT")]
-    if bb.utils.to_boolean(d.getVar("LLAPI_SPOOL")) and not dry_run:
-        cmd += ["--offline", "--spool-dir", d.getVar("LLAPI_SPOOL_DIR")]
+    export = d.getVar("LLAPI_FORMAT")
+    if export:
+        extension = {"pdfsummary": "pdf", "cyclonedx-vex": "json", "cyclonedx-sbom-vex": "json"}.get(export, export)
+        cmd += ["--export-format", export, "--export-path", os.path.join(llapi_dir, "%s-report.%s" % (name, extension))]
+    if not dry_run:
+        # Failed uploads are kept there too, for a later 'cargo-llapi spool flush'.
+        cmd += ["--spool-dir", d.getVar("LLAPI_SPOOL_DIR")]
+        if bb.utils.to_boolean(d.getVar("LLAPI_SPOOL")):
+            cmd.append("--offline")
     cmd += ["--report-file", os.path.join(llapi_dir, name + "-report.txt")]
     cmd += (d.getVar("LLAPI_EXTRA_ARGS") or "").split()
     return cmd

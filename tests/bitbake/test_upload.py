@@ -1,8 +1,14 @@
 """do_llapi_upload runs the real cargo-llapi against the real llapi-test-server."""
 
 import json
+import subprocess
 
 import bb
+
+
+def param(stored, name):
+    """A form parameter of a stored upload (the server keeps them as [name, value] pairs)."""
+    return dict((n, v) for n, v in stored.get("params", []))[name]
 
 
 def upload_build(make_build, server, key_file, extra=""):
@@ -21,8 +27,8 @@ def test_upload_stores_the_image_manifest(make_build, server_factory, key_file):
     assert manifest == build.manifest()
     paths = [r.get("path") for r in server.requests()]
     assert paths[0].endswith("/heartbeat"), paths
-    plain = build.messages(bb.msg.BBLogFormatter.PLAIN)
-    assert any(server.url in m or "http" in m for m in plain), build.text()
+    plain = "\n".join(build.messages(bb.msg.BBLogFormatter.PLAIN))
+    assert "test-image uploaded" in plain and "Report: %s/" % server.url in plain, build.text()
     assert key_file.read_text() not in build.text()
 
 
@@ -45,14 +51,26 @@ def test_no_network_is_a_dry_run(make_build, server_factory, key_file):
     assert (build.llapi_dir / "test-image-request.json").exists()
 
 
-def test_environment_beats_local_conf(make_build, server_factory, key_file, tmp_path):
+def test_environment_beats_local_conf(make_build, server_factory, key_file, dashboard_config, tmp_path):
     server = server_factory()
     build = upload_build(make_build, server, tmp_path / "no-such-key",
-                         'LLAPI_SUBFOLDER_NAME = "from-local-conf"')
-    build.parse_config(env={"VIGILES_KEY_FILE": str(key_file), "VIGILES_SUBFOLDER_NAME": "from-env"})
+                         'LLAPI_SUBFOLDER_NAME = "from-local-conf"\nLLAPI_DASHBOARD_CONFIG = "%s"'
+                         % (tmp_path / "no-such-config"))
+    build.parse_config(env={"VIGILES_KEY_FILE": str(key_file), "VIGILES_SUBFOLDER_NAME": "from-env",
+                            "VIGILES_DASHBOARD_CONFIG": str(dashboard_config)})
     assert build.build_image() == 0, build.text()
+    assert not build.messages(bb.msg.BBLogFormatter.WARNING), build.text()
     (_, params), = server.manifests()
-    assert params.get("subfolder_name") == "from-env", params
+    assert param(params, "subfolder_name") == "from-env", params
+    assert params["group_token"] == "prod-token-1", params
+
+
+def test_local_conf_applies_without_environment(make_build, server_factory, key_file, tmp_path):
+    server = server_factory()
+    build = upload_build(make_build, server, tmp_path / "no-such-key")
+    assert build.build_image() == 0, build.text()
+    assert any("heartbeat failed" in m for m in build.messages(bb.msg.BBLogFormatter.WARNING)), build.text()
+    assert server.manifests() == []
 
 
 def test_vigiles_variables_are_honoured(make_build, server_factory, key_file, dashboard_config):
@@ -63,8 +81,8 @@ def test_vigiles_variables_are_honoured(make_build, server_factory, key_file, da
     assert build.build_image() == 0, build.text()
     (text, params), = server.manifests()
     assert json.loads(text)["manifest_name"] == "vigiles-name"
-    assert params.get("subfolder_name") == "release-1", params
-    assert "prod-token-1" in json.dumps(params), params
+    assert param(params, "subfolder_name") == "release-1", params
+    assert params["group_token"] == "prod-token-1" and param(params, "folder_token") == "folder-token-1", params
 
 
 def test_fatal_level_fails_the_task_on_403(make_build, server_factory, key_file):
@@ -90,3 +108,27 @@ def test_invalid_error_level_is_fatal(make_build, server_factory, key_file):
     assert build.build_image() == 1
     assert any("Invalid value for LLAPI_ERROR_LEVEL" in m for m in build.messages()), build.text()
     assert server.requests() == []
+
+
+def test_spool_queues_for_a_later_flush(make_build, server_factory, key_file, binaries):
+    server = server_factory()
+    build = upload_build(make_build, server, key_file, 'LLAPI_SPOOL = "1"')
+    assert build.build_image() == 0, build.text()
+    assert server.requests() == []
+    spool = build.llapi_dir / "spool"
+    assert any(spool.iterdir()), build.text()
+    flush = subprocess.run([str(binaries["cargo-llapi"]), "--key-file", str(key_file), "--url", server.url,
+                            "spool", "flush", "--spool-dir", str(spool)], capture_output=True, text=True)
+    assert flush.returncode == 0, flush.stderr
+    (text, _), = server.manifests()
+    assert json.loads(text) == build.manifest()
+
+
+def test_uploads_another_file_when_asked(make_build, server_factory, key_file, tmp_path):
+    server = server_factory()
+    spdx = tmp_path / "image.spdx.json"
+    spdx.write_text(json.dumps({"spdxVersion": "SPDX-2.3", "name": "test-image", "packages": []}))
+    build = upload_build(make_build, server, key_file, 'LLAPI_MANIFEST = "%s"' % spdx)
+    assert build.build_image() == 0, build.text()
+    (text, _), = server.manifests()
+    assert json.loads(text)["spdxVersion"] == "SPDX-2.3"
