@@ -507,6 +507,7 @@ python () {
                                ("UBOOT_CONFIG", "PREFERRED_PROVIDER_virtual/bootloader")):
             if llapi_wants_config(d, name) and d.getVar(provider):
                 d.appendVarFlag("do_llapi_upload", "depends", " %s:do_llapi_kconfig" % d.getVar(provider))
-    elif pn in (d.getVar("PREFERRED_PROVIDER_virtual/kernel"), d.getVar("PREFERRED_PROVIDER_virtual/bootloader")):
+    elif (pn == d.getVar("PREFERRED_PROVIDER_virtual/kernel") and llapi_wants_config(d, "KERNEL_CONFIG")) or \
+         (pn == d.getVar("PREFERRED_PROVIDER_virtual/bootloader") and llapi_wants_config(d, "UBOOT_CONFIG")):
         bb.build.addtask("do_llapi_kconfig", "do_build", "do_configure", d)
 }

@@ -62,6 +62,7 @@ DEPLOY_DIR_IMAGE = "${DEPLOY_DIR}/images/${MACHINE}"
 PKGDATA_DIR = "${TMPDIR}/pkgdata/${MACHINE}"
 STAGING_BINDIR_NATIVE = "${WORKDIR}/recipe-sysroot-native/usr/bin"
 PACKAGES ?= "${PN}"
+PREFERRED_PROVIDER_virtual/kernel ?= "linux-test"
 BB_SIGNATURE_HANDLER ?= "noop"
 BB_RUNFMT = "run.{func}.{pid}"
 BB_LOGFMT = "log.{task}.{pid}"
@@ -243,6 +244,17 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
 checksum = "1b9b4fd18abc82b8136838da5d50bae7bdea537c574d8dc1a34ed098d6c166f0"
 """
 
+KERNEL_BB = """\
+SUMMARY = "Test kernel"
+LICENSE = "GPL-2.0-only"
+B = "${WORKDIR}/build"
+python do_configure() {
+    bb.utils.mkdirhier(d.getVar("B"))
+    with open(os.path.join(d.getVar("B"), ".config"), "w") as f:
+        f.write("CONFIG_TEST_KERNEL=y\\n")
+}
+"""
+
 IMAGE_BB = """\
 SUMMARY = "Test image"
 LICENSE = "MIT"
@@ -277,6 +289,7 @@ class Build:
         write(test / "recipes-test/rustapp/rustapp-src/Cargo.lock", RUSTAPP_LOCK)
         write(test / "recipes-test/rustapp/rustapp-src/Cargo.toml", '[package]\nname = "rustapp"\nversion = "0.3.0"\n')
         write(test / "recipes-test/images/test-image.bb", IMAGE_BB)
+        write(test / "recipes-test/linux-test/linux-test_6.6.bb", KERNEL_BB)
         layers = " ".join(str(p) for p in (self.root / "meta-fakecore", LAYER, test))
         write(self.topdir / "conf/bblayers.conf", 'BBPATH = "${TOPDIR}"\nBBFILES ?= ""\nBBLAYERS = "%s"\n' % layers)
         write(self.topdir / "conf/local.conf", local_conf)

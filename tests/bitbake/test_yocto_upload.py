@@ -132,3 +132,32 @@ def test_uploads_another_file_when_asked(make_build, server_factory, key_file, t
     assert build.build_image() == 0, build.text()
     (text, _), = server.manifests()
     assert json.loads(text)["spdxVersion"] == "SPDX-2.3"
+
+
+def test_kernel_config_auto_and_uboot_config_path(make_build, server_factory, key_file, dashboard_config, tmp_path):
+    server = server_factory()
+    uboot = tmp_path / "uboot.config"
+    uboot.write_text("CONFIG_TEST_UBOOT=y\n")
+    build = upload_build(make_build, server, key_file, 'LLAPI_DASHBOARD_CONFIG = "%s"\nLLAPI_KERNEL_CONFIG = "auto"\n'
+                         'VIGILES_UBOOT_CONFIG = "%s"\nLLAPI_UPLOAD_ONLY = "1"' % (dashboard_config, uboot))
+    kernel = build.parse("linux-test")
+    assert "do_llapi_kconfig" in bb.build.listtasks(kernel)
+    for task in ("do_configure", "do_llapi_kconfig"):
+        assert build.run(kernel, task) == 0, build.text()
+    image = build.parse("test-image")
+    assert "linux-test:do_llapi_kconfig" in image.getVarFlag("do_llapi_upload", "depends")
+    assert build.build_image() == 0, build.text()
+    (_, params), = server.manifests()
+    assert param(params, "kernel_config") == "CONFIG_TEST_KERNEL=y\n", params
+    assert param(params, "uboot_config") == "CONFIG_TEST_UBOOT=y\n", params
+    assert param(params, "upload_only") == "True", params
+
+
+def test_no_config_sent_by_default(make_build, server_factory, key_file):
+    server = server_factory()
+    build = upload_build(make_build, server, key_file)
+    assert "do_llapi_kconfig" not in bb.build.listtasks(build.parse("linux-test"))
+    assert build.build_image() == 0, build.text()
+    (_, params), = server.manifests()
+    names = [n for n, _ in params["params"]]
+    assert "kernel_config" not in names and "uboot_config" not in names and "upload_only" in names
