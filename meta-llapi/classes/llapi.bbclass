@@ -48,8 +48,8 @@ LLAPI_EXTRA_ARGS ??= ""
 LLAPI_EXTRA_ARGS[doc] = "Extra arguments for 'cargo-llapi upload'."
 LLAPI_BIN ??= "${STAGING_BINDIR_NATIVE}/cargo-llapi"
 LLAPI_BIN[doc] = "The cargo-llapi binary; by default the one cargo-llapi-native stages."
-LLAPI_META_DIR ??= "${TMPDIR}/llapi-meta"
-LLAPI_META_DIR[doc] = "Where do_llapi_recipe deploys the metadata of each recipe."
+LLAPI_META_DIR ??= "${TMPDIR}/llapi-meta/${MACHINE}"
+LLAPI_META_DIR[doc] = "Where do_llapi_recipe deploys the metadata of each recipe (per MACHINE, like pkgdata)."
 LLAPI_ROOTFS_MANIFEST ??= ""
 LLAPI_ROOTFS_MANIFEST[doc] = "List of installed packages ('name arch version' lines). Empty: the deployed rootfs manifest of the image."
 
@@ -268,6 +268,21 @@ def llapi_package_recipe(d, package):
         pass
     return None
 
+def llapi_pkgdata_recipe(d, pn, package):
+    """What pkgdata says about a recipe without llapi metadata: its version and license."""
+    fields = {}
+    try:
+        with open(os.path.join(d.getVar("PKGDATA_DIR"), "runtime-reverse", package)) as f:
+            for line in f:
+                key, _, value = line.partition(": ")
+                fields[key] = value.strip()
+    except OSError:
+        pass
+    pv = fields.get("PV", "")
+    return {"pn": pn, "pv": pv, "cve_version": pv, "cve_product": pn,
+            "license": fields.get("LICENSE:" + package, fields.get("LICENSE", "")),
+            "packages": [package], "rdepends": [], "depends": []}
+
 def llapi_layers(d):
     layers = {}
     for collection in (d.getVar("BBFILE_COLLECTIONS") or "").split():
@@ -288,19 +303,28 @@ def llapi_image_metadata(d):
         installed.setdefault(pn, []).append(package)
     package_pn = {}
     recipes = []
+    without_metadata = []
     for pn in sorted(installed):
         path = os.path.join(meta_dir, pn + ".json")
         try:
             with open(path) as f:
                 recipe = json.load(f)
+        except FileNotFoundError:
+            # The recipe does not inherit the class (e.g. "inherit llapi" in the image only).
+            recipe = llapi_pkgdata_recipe(d, pn, installed[pn][0])
+            without_metadata.append(pn)
         except (OSError, ValueError) as e:
-            bb.fatal("llapi: metadata of %s missing or unreadable (%s); was do_llapi_recipe run?" % (pn, e))
+            bb.fatal("llapi: metadata of %s is unreadable: %s" % (pn, e))
         recipe["installed"] = sorted(installed[pn])
         if recipe.get("cargo_lock"):
             recipe["cargo_lock"] = os.path.join(meta_dir, recipe["cargo_lock"])
         for package in recipe.get("packages", []):
             package_pn[package] = pn
         recipes.append(recipe)
+    if without_metadata:
+        bb.warn("llapi: %d recipes have no llapi metadata (%s); they are listed from pkgdata only, without "
+                "patches, CVE_STATUS or crates. Use INHERIT += \"llapi\" to get them all."
+                % (len(without_metadata), " ".join(without_metadata)))
     # Runtime dependencies are package names; name the recipes that provide them.
     for recipe in recipes:
         rdeps = set()
@@ -497,6 +521,10 @@ do_llapi_kconfig[doc] = "Keep the recipe's .config for LLAPI_KERNEL_CONFIG / LLA
 # nooelint: oelint.task.noanonpython - the image tasks and the kernel/U-Boot config task apply to some recipes only, which only anonymous python can decide for a class that is INHERITed globally
 python () {
     pn = d.getVar("PN")
+    # Each CVE_STATUS[<id>] flag is a decision of its own: make every one part of the signature.
+    decisions = sorted(flag for flag in (d.getVarFlags("CVE_STATUS") or {}) if flag.upper().startswith("CVE-"))
+    if decisions:
+        d.appendVarFlag("do_llapi_recipe", "vardeps", " " + " ".join("CVE_STATUS[%s]" % flag for flag in decisions))
     if bb.data.inherits_class("image", d):
         bb.build.deltask("do_llapi_recipe", d)
         bb.build.deltask("do_llapi_recipe_setscene", d)

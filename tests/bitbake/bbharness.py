@@ -90,7 +90,8 @@ python do_packagedata() {
     bb.utils.mkdirhier(os.path.join(pkgdata, "runtime-reverse"))
     for pkg in d.getVar("PACKAGES").split():
         with open(os.path.join(pkgdata, "runtime", pkg), "w") as f:
-            f.write("PN: %s\\nPV: %s\\nPKG:%s: %s\\n" % (d.getVar("PN"), d.getVar("PV"), pkg, pkg))
+            f.write("PN: %s\\nPV: %s\\nPKG:%s: %s\\nLICENSE:%s: %s\\n"
+                    % (d.getVar("PN"), d.getVar("PV"), pkg, pkg, pkg, d.getVar("LICENSE")))
         link = os.path.join(pkgdata, "runtime-reverse", pkg)
         bb.utils.remove(link)
         os.symlink(os.path.join("..", "runtime", pkg), link)

@@ -11,7 +11,7 @@ def test_recipe_metadata(make_build):
     build = make_build()
     hello = build.parse("hello")
     assert build.run(hello, "do_llapi_recipe") == 0, build.text()
-    meta = json.loads((build.topdir / "tmp/llapi-meta/hello.json").read_text())
+    meta = json.loads((build.topdir / "tmp/llapi-meta/qemux86-64/hello.json").read_text())
     assert meta["pn"] == "hello" and meta["pv"] == "2.12" and meta["layer"] == "test"
     assert meta["cve_product"] == "hello" and meta["cve_version"] == "2.12"
     assert meta["patches"] == [
@@ -24,9 +24,9 @@ def test_recipe_metadata(make_build):
     assert meta["cargo_lock"] is None
     rust = build.parse("rustapp")
     assert build.run(rust, "do_llapi_recipe") == 0, build.text()
-    meta = json.loads((build.topdir / "tmp/llapi-meta/rustapp.json").read_text())
+    meta = json.loads((build.topdir / "tmp/llapi-meta/qemux86-64/rustapp.json").read_text())
     assert meta["cargo_lock"] == "rustapp.Cargo.lock"
-    assert "zerocopy" in (build.topdir / "tmp/llapi-meta/rustapp.Cargo.lock").read_text()
+    assert "zerocopy" in (build.topdir / "tmp/llapi-meta/qemux86-64/rustapp.Cargo.lock").read_text()
 
 
 def test_image_manifest(make_build):
@@ -96,12 +96,26 @@ def test_llapi_manifest_name_wins_over_vigiles(make_build):
     assert json.loads((build.llapi_dir / "mine-vigiles.json").read_text())["manifest_name"] == "mine"
 
 
-def test_missing_recipe_metadata_fails_the_manifest_task(make_build):
-    build = make_build()
+def test_image_only_inherit_lists_recipes_from_pkgdata(make_build):
+    build = make_build(inherit=False)
+    build.recipe_path("test-image").write_text(build.recipe_path("test-image").read_text() + "inherit llapi\n")
     for name in ("hello", "libgreet", "rustapp"):
-        assert build.run(build.parse(name), "do_packagedata") == 0
+        recipe = build.parse(name)
+        assert "do_llapi_recipe" not in bb.build.listtasks(recipe)
+        assert build.run(recipe, "do_packagedata") == 0
     image = build.parse("test-image")
-    for task in ("do_rootfs", "do_image_complete"):
-        assert build.run(image, task) == 0
+    for task in ("do_rootfs", "do_image_complete", "do_llapi_manifest"):
+        assert build.run(image, task) == 0, build.text()
+    packages = build.manifest()["packages"]
+    assert packages["hello"]["version"] == "2.12" and packages["hello"]["license"] == "GPL-3.0-or-later"
+    assert packages["libgreet"]["license"] == "MIT"
+    assert any("3 recipes have no llapi metadata" in m for m in build.messages(bb.msg.BBLogFormatter.WARNING))
+
+
+def test_unreadable_recipe_metadata_fails_the_manifest_task(make_build):
+    build = make_build()
+    assert build.build_image(upload=False) == 0, build.text()
+    image = build.parse("test-image")
+    (build.topdir / "tmp/llapi-meta/qemux86-64/hello.json").write_text("{broken")
     assert build.run(image, "do_llapi_manifest") == 1
-    assert any("metadata of hello missing" in m for m in build.messages())
+    assert any("metadata of hello is unreadable" in m for m in build.messages())

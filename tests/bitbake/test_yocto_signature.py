@@ -39,3 +39,19 @@ def test_orig_env_is_excluded_everywhere(make_build, tmp_path):
     _, _, values = upload_basehash(make_build, key_file, "{}", {"VIGILES_KEY_FILE": "/env/key"})
     assert "BB_ORIGENV" not in values
     assert "LLAPI_ERROR_LEVEL" in values  # the values are those of the real signature
+
+
+def recipe_basehash(make_build, extra):
+    build = make_build()
+    recipe = build.recipe_path("hello")
+    recipe.write_text(recipe.read_text() + extra)
+    build.parse_config(signatures=True)
+    return build.parse("hello").getVar("__siggen_basehashes")["do_llapi_recipe"]
+
+
+def test_cve_status_decisions_are_in_the_recipe_signature(make_build):
+    base = recipe_basehash(make_build, "")
+    assert base == recipe_basehash(make_build, "")
+    changed = recipe_basehash(make_build, 'CVE_STATUS[CVE-2023-0002] = "ignored: not used"\n')
+    added = recipe_basehash(make_build, 'CVE_STATUS[CVE-2025-7] = "cpe-incorrect: other product"\n')
+    assert len({base, changed, added}) == 3
