@@ -1,6 +1,7 @@
 """do_llapi_upload runs the real cargo-llapi against the real llapi-test-server."""
 
 import json
+import os
 import subprocess
 
 import bb
@@ -161,3 +162,12 @@ def test_no_config_sent_by_default(make_build, server_factory, key_file):
     (_, params), = server.manifests()
     names = [n for n, _ in params["params"]]
     assert "kernel_config" not in names and "uboot_config" not in names and "upload_only" in names
+
+
+def test_proxies_from_the_environment_are_exported(make_build, server_factory, key_file, monkeypatch):
+    monkeypatch.setenv("no_proxy", "before")  # restored after the test
+    server = server_factory()
+    build = upload_build(make_build, server, key_file, 'LLAPI_DRY_RUN = "1"')
+    build.parse_config(env={"no_proxy": "127.0.0.1,localhost,example.invalid"})
+    assert build.build_image() == 0, build.text()
+    assert os.environ["no_proxy"] == "127.0.0.1,localhost,example.invalid"
