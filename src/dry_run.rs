@@ -186,24 +186,36 @@ impl<'w> JsonString<'w> {
     }
 
     fn escape(&mut self, text: &str) -> std::io::Result<()> {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let bytes = text.as_bytes();
         let mut start = 0;
-        for (i, b) in text.bytes().enumerate() {
-            let escaped: Option<std::borrow::Cow<'static, str>> = match b {
-                b'"' => Some("\\\"".into()),
-                b'\\' => Some("\\\\".into()),
-                b'\n' => Some("\\n".into()),
-                b'\r' => Some("\\r".into()),
-                b'\t' => Some("\\t".into()),
-                0..=0x1f => Some(format!("\\u{:04x}", b).into()),
-                _ => None,
+        for (i, &b) in bytes.iter().enumerate() {
+            let short: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0..=0x1f => b"",
+                _ => continue,
             };
-            if let Some(e) = escaped {
-                self.out.write_all(&text.as_bytes()[start..i])?;
-                self.out.write_all(e.as_bytes())?;
-                start = i + 1;
+            self.out.write_all(&bytes[start..i])?;
+            if short.is_empty() {
+                let code = [
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[(b >> 4) as usize],
+                    HEX[(b & 15) as usize],
+                ];
+                self.out.write_all(&code)?;
+            } else {
+                self.out.write_all(short)?;
             }
+            start = i + 1;
         }
-        self.out.write_all(&text.as_bytes()[start..])
+        self.out.write_all(&bytes[start..])
     }
 
     fn finish(mut self) -> std::io::Result<()> {

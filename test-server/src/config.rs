@@ -101,6 +101,12 @@ impl ServerConfig {
         self
     }
 
+    /// Adds a package name that gets synthetic CVEs.
+    pub fn vulnerable(mut self, package: &str) -> Self {
+        self.vulnerable_packages.push(package.to_string());
+        self
+    }
+
     /// Sets the state directory.
     pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.state_dir = Some(dir.into());

@@ -70,6 +70,15 @@ impl Step {
         }
     }
 
+    /// Wait `ms` milliseconds, then close the connection without answering.
+    pub fn hang(ms: u64) -> Self {
+        Step {
+            delay_ms: Some(ms),
+            hang: true,
+            ..Step::default()
+        }
+    }
+
     /// Answer 200 with a raw body of the given content type.
     pub fn body(body: &str, content_type: &str) -> Self {
         Step {
@@ -190,6 +199,11 @@ impl Script {
             })
             .collect();
         Script { steps }
+    }
+
+    /// Appends a step.
+    pub fn push(&mut self, step: Step) {
+        self.steps.extend(Script::new(vec![step]).steps);
     }
 
     /// Takes the first unexhausted step matching the request, consuming one use.

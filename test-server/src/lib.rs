@@ -13,6 +13,7 @@
 //! ```
 
 mod config;
+mod convert;
 mod faults;
 mod http;
 mod persist;
@@ -108,6 +109,11 @@ impl TestServer {
     /// Replaces the fault script.
     pub fn set_script(&self, steps: Vec<Step>) {
         *lock(&self.shared.script) = faults::Script::new(steps);
+    }
+
+    /// Appends a step to the fault script.
+    pub fn push_step(&self, step: Step) {
+        lock(&self.shared.script).push(step);
     }
 
     /// The script steps not used up yet.

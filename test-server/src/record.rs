@@ -42,19 +42,12 @@ pub struct RecordedRequest {
 impl RecordedRequest {
     /// The first value of a parameter.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| &**v)
+        crate::verify::first(&self.pairs, name)
     }
 
     /// All values of a parameter, in wire order.
     pub fn params(&self, name: &str) -> Vec<&str> {
-        self.pairs
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| &**v)
-            .collect()
+        crate::verify::all(&self.pairs, name)
     }
 
     /// The log line for `requests.jsonl` (large values replaced by `{"sha256", "len"}`).

@@ -53,9 +53,12 @@ pub struct Scan {
     pub whitelisted: u64,
 }
 
-struct Package {
-    name: String,
-    version: String,
+/// A package as read from a manifest.
+pub struct Package {
+    /// Name.
+    pub name: String,
+    /// Version (`cve_version` preferred in the Vigiles format).
+    pub version: String,
     patched: Vec<String>,
     ignored: Vec<String>,
 }
@@ -79,7 +82,7 @@ fn text(value: Option<&Value>) -> Option<String> {
 
 /// Packages of a Vigiles manifest (`packages` object), CycloneDX (`components`) or SPDX
 /// (`packages` array); anything else has none.
-fn packages(manifest: &str) -> Vec<Package> {
+pub fn packages(manifest: &str) -> Vec<Package> {
     let Ok(doc) = serde_json::from_str::<Value>(manifest) else {
         return Vec::new();
     };

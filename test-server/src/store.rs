@@ -42,10 +42,7 @@ impl StoredManifest {
 
     /// The first value of an upload parameter.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| &**v)
+        crate::verify::first(&self.params, name)
     }
 
     /// The upload date as RFC 3339.

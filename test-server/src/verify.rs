@@ -16,6 +16,20 @@ use sha2::Sha256;
 /// Name/value pairs as decoded from a query string or form body, in wire order.
 pub type Pairs = Vec<(String, Arc<str>)>;
 
+/// The first value of `name` in `pairs`.
+pub fn first<'a>(pairs: &'a Pairs, name: &str) -> Option<&'a str> {
+    pairs.iter().find(|(n, _)| n == name).map(|(_, v)| &**v)
+}
+
+/// Every value of `name` in `pairs`, in wire order.
+pub fn all<'a>(pairs: &'a Pairs, name: &str) -> Vec<&'a str> {
+    pairs
+        .iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, v)| &**v)
+        .collect()
+}
+
 /// The outcome of checking a request's credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {

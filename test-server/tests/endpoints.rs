@@ -53,6 +53,20 @@ fn heartbeat_and_credentials() {
 }
 
 #[test]
+fn configured_vulnerable_packages_get_findings() {
+    let config =
+        llapi_test_server::ServerConfig::with_credential(EMAIL, support::KEY).vulnerable("zlib");
+    let server = llapi_test_server::TestServer::start(config).unwrap();
+    let client = Client::new(&server.url());
+    let result = client.ok(
+        "POST",
+        MANIFESTS,
+        &[("manifest", &vigiles_manifest(&[("zlib", "1.3")]))],
+    );
+    assert_eq!(result["cves"]["zlib"].as_array().unwrap().len(), 3);
+}
+
+#[test]
 fn unknown_path_is_json_404() {
     let server = server();
     let client = Client::new(&server.url());
@@ -189,6 +203,38 @@ fn manifest_list_info_reports_and_delete() {
         &[("send_file", "True")],
     );
     assert_eq!(raw.body, manifest.as_bytes());
+
+    let cdx = client.ok(
+        "GET",
+        &format!("{MANIFESTS}/{a_token}"),
+        &[("sbom_format", "cyclonedx"), ("sbom_version", "1.5")],
+    );
+    assert_eq!(cdx["manifest_data"]["specVersion"], "1.5");
+    assert_eq!(cdx["manifest_data"]["components"][0]["name"], "busybox");
+    let spdx = client.send(
+        "GET",
+        &format!("{MANIFESTS}/{a_token}"),
+        &[("send_file", "True"), ("sbom_format", "spdx")],
+    );
+    assert_eq!(spdx.json()["packages"][0]["versionInfo"], "1.36.1");
+    let xml = client.send(
+        "GET",
+        &format!("{MANIFESTS}/{a_token}"),
+        &[
+            ("send_file", "True"),
+            ("sbom_format", "cyclonedx"),
+            ("file_format", "xml"),
+        ],
+    );
+    assert!(String::from_utf8(xml.body)
+        .unwrap()
+        .contains("<name>busybox</name>"));
+    let unsupported = client.send(
+        "GET",
+        &format!("{MANIFESTS}/{a_token}"),
+        &[("sbom_format", "spdx"), ("file_format", "rdfxml")],
+    );
+    assert_eq!(unsupported.status, 400);
 
     let reports = client.ok("GET", &format!("{MANIFESTS}/{a_token}/reports"), &[]);
     assert_eq!(reports["reports"].as_array().unwrap().len(), 1);
@@ -659,4 +705,58 @@ fn large_and_concurrent_uploads() {
         .requests()
         .iter()
         .all(|r| r.signature_ok && r.status == Some(200)));
+}
+
+/// Reads one HTTP response (status, body) from a raw connection.
+fn read_response(reader: &mut impl std::io::BufRead) -> (u16, Vec<u8>) {
+    let mut status_line = String::new();
+    reader.read_line(&mut status_line).unwrap();
+    let status = status_line.split(' ').nth(1).unwrap().parse().unwrap();
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" {
+            break;
+        }
+        if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = value.trim().parse().unwrap();
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    (status, body)
+}
+
+#[test]
+fn keep_alive_connection_serves_pipelined_requests() {
+    use std::io::Write;
+    let server = server();
+    let pairs = vec![("email".to_string(), std::sync::Arc::from(EMAIL))];
+    let sig = llapi_test_server::verify::signature(
+        support::KEY.as_bytes(),
+        "POST",
+        "/api/v1/vigiles/heartbeat",
+        &pairs,
+    );
+    let request = format!(
+        "POST /api/v1/vigiles/heartbeat HTTP/1.1\r\nHost: t\r\nX-Auth-Signature: {sig}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 24\r\n\r\nemail=user%40example.com"
+    );
+    let mut stream = std::net::TcpStream::connect(server.addr()).unwrap();
+    stream
+        .write_all(format!("{request}{request}").as_bytes())
+        .unwrap();
+    let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+    for _ in 0..2 {
+        assert_eq!(
+            read_response(&mut reader),
+            (200, br#"{"ok":true}"#.to_vec())
+        );
+    }
+    stream
+        .write_all(request.replace(&sig, "bad").as_bytes())
+        .unwrap();
+    assert_eq!(read_response(&mut reader).0, 403);
+    assert_eq!(server.requests().len(), 3);
 }

@@ -1,7 +1,7 @@
 //! End-to-end fixtures: the project's test server in-process on 127.0.0.1, a key file it
 //! accepts, and the binary pointed at it.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -32,7 +32,11 @@ impl World {
             "keys/linuxlink_key",
             &format!(r#"{{"email": "{EMAIL}", "organization_key": "{KEY}"}}"#),
         );
-        World { server, sb, key_file }
+        World {
+            server,
+            sb,
+            key_file,
+        }
     }
 
     /// The binary with `--key-file` and `--url` of this world, a fast retry delay and a spool

@@ -73,10 +73,7 @@ fn create(ctx: &mut Ctx) -> Answer {
 }
 
 fn archive(ctx: &mut Ctx, archived: bool) -> Answer {
-    let tokens: Vec<String> = ctx.list("tokens").iter().map(|s| s.to_string()).collect();
-    if tokens.is_empty() {
-        return Err(Response::error(400, "tokens is required"));
-    }
+    let tokens = ctx.tokens()?;
     if let Some(missing) = tokens
         .iter()
         .find(|t| !ctx.store.folders.iter().any(|f| &f.token == *t))
@@ -91,6 +88,5 @@ fn archive(ctx: &mut Ctx, archived: bool) -> Answer {
     {
         f.archived = archived;
     }
-    let verb = if archived { "archived" } else { "unarchived" };
-    ok(json!({"message": format!("{} folder(s) {verb}", tokens.len()), "status_code": 200}))
+    super::archived("folder", tokens.len(), archived)
 }

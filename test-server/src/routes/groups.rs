@@ -115,10 +115,7 @@ fn list(ctx: &mut Ctx, archived: bool) -> Answer {
 }
 
 fn archive(ctx: &mut Ctx, archived: bool) -> Answer {
-    let tokens: Vec<String> = ctx.list("tokens").iter().map(|s| s.to_string()).collect();
-    if tokens.is_empty() {
-        return Err(Response::error(400, "tokens is required"));
-    }
+    let tokens = ctx.tokens()?;
     for token in &tokens {
         find(ctx, token)?;
     }
@@ -130,8 +127,7 @@ fn archive(ctx: &mut Ctx, archived: bool) -> Answer {
     {
         g.archived = archived;
     }
-    let verb = if archived { "archived" } else { "unarchived" };
-    ok(json!({"message": format!("{} group(s) {verb}", tokens.len()), "status_code": 200}))
+    super::archived("group", tokens.len(), archived)
 }
 
 fn info(ctx: &mut Ctx, token: &str) -> Answer {

@@ -194,14 +194,21 @@ fn list(ctx: &mut Ctx) -> Answer {
 
 fn info(ctx: &mut Ctx, token: &str) -> Answer {
     let m = find(ctx, token)?;
+    let (content_type, bytes) = match ctx.non_empty("sbom_format") {
+        Some(format) => crate::convert::convert(
+            &m,
+            format,
+            ctx.non_empty("file_format"),
+            ctx.non_empty("sbom_version"),
+        )
+        .map_err(|message| Response::error(400, &message))?,
+        None => ("application/octet-stream", m.bytes().to_vec()),
+    };
     if ctx.flag("send_file") {
-        return Ok(Response::raw(
-            200,
-            "application/octet-stream",
-            m.bytes().to_vec(),
-        ));
+        return Ok(Response::raw(200, content_type, bytes));
     }
-    let data: Value = serde_json::from_str(&m.manifest).unwrap_or_else(|_| json!(&*m.manifest));
+    let text = String::from_utf8_lossy(&bytes);
+    let data: Value = serde_json::from_str(&text).unwrap_or_else(|_| json!(text));
     let mut result = summary(&m);
     result["manifest_data"] = data;
     ok(result)

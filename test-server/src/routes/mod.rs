@@ -38,10 +38,7 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     /// First value of a parameter.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| &**v)
+        crate::verify::first(self.pairs, name)
     }
 
     /// First value of a parameter, shared (no copy).
@@ -59,11 +56,16 @@ impl Ctx<'_> {
 
     /// All values of a repeated parameter.
     pub fn list(&self, name: &str) -> Vec<&str> {
-        self.pairs
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| &**v)
-            .collect()
+        crate::verify::all(self.pairs, name)
+    }
+
+    /// The non-empty `tokens` list of a bulk archive/unarchive, else 400.
+    pub fn tokens(&self) -> Result<Vec<String>, Response> {
+        let tokens: Vec<String> = self.list("tokens").iter().map(|s| s.to_string()).collect();
+        if tokens.is_empty() {
+            return Err(Response::error(400, "tokens is required"));
+        }
+        Ok(tokens)
     }
 
     /// A boolean parameter (`True`/`true`/`1`/`on`).
@@ -87,6 +89,12 @@ impl Ctx<'_> {
 /// 200 with a JSON value.
 pub fn ok(value: serde_json::Value) -> Answer {
     Ok(Response::json(200, &value))
+}
+
+/// The answer of a bulk archive/unarchive of `count` `kind`s.
+pub fn archived(kind: &str, count: usize, archived: bool) -> Answer {
+    let verb = if archived { "archived" } else { "unarchived" };
+    ok(json!({"message": format!("{count} {kind}(s) {verb}"), "status_code": 200}))
 }
 
 /// 404 with the given message.
