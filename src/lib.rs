@@ -29,6 +29,7 @@ pub mod params;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod sbom;
 pub mod secret;
 pub mod signing;
 pub mod transport;

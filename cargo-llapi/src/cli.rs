@@ -95,6 +95,8 @@ pub enum Command {
     Spool(commands::spool::SpoolArgs),
     /// Build the Vigiles manifest of a Yocto image from llapi.bbclass metadata
     YoctoManifest(commands::yocto_manifest::YoctoManifestArgs),
+    /// Write the build manifest (SBOM) of the Cargo project: CycloneDX, SPDX or Vigiles
+    Manifest(commands::manifest::ManifestArgs),
 }
 
 /// Parses the process arguments, dropping the `llapi` that cargo inserts when run as `cargo llapi`.

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::sbom::purl::{purl, Source};
 use crate::vigiles_manifest::{Checksum, ComponentType, Dependencies, Package};
 use crate::{Error, Result};
 
@@ -48,21 +49,11 @@ pub fn read(path: &Path) -> Result<Vec<LockedPackage>> {
     Ok(lock.package)
 }
 
-/// Where a locked crate comes from, as a purl for registry crates and a URL for git ones.
+/// The package URL of a locked crate (`pkg:cargo/NAME@VERSION`, with `vcs_url` for git
+/// sources), used as its download location.
 pub fn download_location(package: &LockedPackage) -> String {
-    match package.source.as_deref() {
-        Some(source) if source.starts_with("git+") => {
-            let url = source.trim_start_matches("git+");
-            match url.split_once('#') {
-                Some((repo, commit)) => {
-                    let repo = repo.split_once('?').map_or(repo, |(r, _)| r);
-                    format!("git+{repo}@{commit}")
-                }
-                None => format!("git+{url}"),
-            }
-        }
-        _ => format!("pkg:cargo/{}@{}", package.name, package.version),
-    }
+    let source = Source::from_cargo(package.source.as_deref(), String::new);
+    purl(&package.name, &package.version, &source)
 }
 
 /// The crates of one Cargo.lock (workspace members left out), keyed by `key_of` — the manifest
@@ -188,7 +179,7 @@ source = "git+https://example.org/gitdep.git?branch=main#0123abcd"
         );
         assert_eq!(
             packages["gitdep"].download_location.as_deref(),
-            Some("git+https://example.org/gitdep.git@0123abcd")
+            Some("pkg:cargo/gitdep@0.2.0?vcs_url=git%2Bhttps%3A%2F%2Fexample.org%2Fgitdep.git%400123abcd")
         );
         assert_eq!(packages["gitdep"].checksums.as_ref().unwrap().len(), 0);
     }

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod config;
 pub mod heartbeat;
+pub mod manifest;
 pub mod spool;
 pub mod upload;
 pub mod yocto_manifest;
@@ -19,5 +20,6 @@ pub fn run(cli: &Cli) -> llapi::Result<()> {
         Command::Upload(args) => upload::run(global, args),
         Command::Spool(args) => spool::run(global, args),
         Command::YoctoManifest(args) => yocto_manifest::run(global, args),
+        Command::Manifest(args) => manifest::run(global, args),
     }
 }
