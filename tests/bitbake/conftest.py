@@ -11,6 +11,18 @@ import pytest
 from bbharness import REPO, Build
 
 
+# Variables cargo-llapi (or reqwest) reads from its environment: the tests set what they need.
+FOREIGN_ENV = ["VIGILES_KEY_FILE", "VIGILES_DASHBOARD_CONFIG", "VIGILES_SUBFOLDER_NAME", "LINUXLINK_SERVER",
+               "LLAPI_SPOOL_DIR", "http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+               "ALL_PROXY", "no_proxy", "NO_PROXY"]
+
+
+@pytest.fixture(autouse=True)
+def hermetic_environment(monkeypatch):
+    for name in FOREIGN_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(scope="session")
 def binaries():
     """cargo-llapi and llapi-test-server, built once with cargo (CARGO_TARGET_DIR honoured)."""
