@@ -510,9 +510,6 @@ python do_llapi_kconfig() {
     if not os.path.isfile(config):
         bb.warn("llapi: %s not found; no config sent for %s" % (config, d.getVar("PN")))
         return
-    outdir = d.getVar("LLAPI_RECIPE_WORKDIR")
-    bb.utils.mkdirhier(outdir)
-    shutil.copyfile(config, os.path.join(outdir, d.getVar("PN") + ".config"))
     bb.utils.mkdirhier(d.getVar("LLAPI_META_DIR"))
     shutil.copyfile(config, os.path.join(d.getVar("LLAPI_META_DIR"), d.getVar("PN") + ".config"))
 }
@@ -533,7 +530,8 @@ python () {
         bb.build.addtask("do_llapi_upload", "do_build", "do_llapi_manifest do_image_complete", d)
         for name, provider in (("KERNEL_CONFIG", "PREFERRED_PROVIDER_virtual/kernel"),
                                ("UBOOT_CONFIG", "PREFERRED_PROVIDER_virtual/bootloader")):
-            if llapi_wants_config(d, name) and d.getVar(provider):
+            # The provider has the task only when the class is inherited globally.
+            if llapi_wants_config(d, name) and d.getVar(provider) and "llapi" in (d.getVar("INHERIT") or "").split():
                 d.appendVarFlag("do_llapi_upload", "depends", " %s:do_llapi_kconfig" % d.getVar(provider))
     elif (pn == d.getVar("PREFERRED_PROVIDER_virtual/kernel") and llapi_wants_config(d, "KERNEL_CONFIG")) or \
          (pn == d.getVar("PREFERRED_PROVIDER_virtual/bootloader") and llapi_wants_config(d, "UBOOT_CONFIG")):

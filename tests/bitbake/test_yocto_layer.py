@@ -110,3 +110,12 @@ def test_cargo_llapi_recipe_parses(make_build):
     assert len(crates) == lock.count('source = "registry+https://github.com/rust-lang/crates.io-index"')
     name = crates[0].split(";name=")[1]
     assert d.getVarFlag("SRC_URI", name + ".sha256sum")
+
+
+def test_auto_config_depends_on_the_kernel_task_only_when_it_exists(make_build):
+    build = make_build('LLAPI_KERNEL_CONFIG = "auto"')
+    assert "linux-test:do_llapi_kconfig" in build.parse("test-image").getVarFlag("do_llapi_upload", "depends")
+    assert "do_llapi_kconfig" in bb.build.listtasks(build.parse("linux-test"))
+    image_only = make_build('LLAPI_KERNEL_CONFIG = "auto"', inherit=False)
+    image_only.recipe_path("test-image").write_text(image_only.recipe_path("test-image").read_text() + "inherit llapi\n")
+    assert "do_llapi_kconfig" not in (image_only.parse("test-image").getVarFlag("do_llapi_upload", "depends") or "")
