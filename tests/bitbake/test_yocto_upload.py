@@ -171,3 +171,24 @@ def test_proxies_from_the_environment_are_exported(make_build, server_factory, k
     build.parse_config(env={"no_proxy": "127.0.0.1,localhost,example.invalid"})
     assert build.build_image() == 0, build.text()
     assert os.environ["no_proxy"] == "127.0.0.1,localhost,example.invalid"
+
+
+def test_vigiles_upload_only_and_kernel_config(make_build, server_factory, key_file, tmp_path):
+    server = server_factory()
+    kernel = tmp_path / "kernel.config"
+    kernel.write_text("CONFIG_FROM_VIGILES=y\n")
+    build = upload_build(make_build, server, key_file, 'VIGILES_UPLOAD_ONLY = "1"\nVIGILES_KERNEL_CONFIG = "%s"' % kernel)
+    assert build.build_image() == 0, build.text()
+    (_, params), = server.manifests()
+    assert param(params, "upload_only") == "True", params
+    assert param(params, "kernel_config") == "CONFIG_FROM_VIGILES=y\n", params
+
+
+def test_llapi_variable_wins_over_vigiles(make_build, server_factory, key_file, dashboard_config, tmp_path):
+    server = server_factory()
+    build = upload_build(make_build, server, key_file, 'LLAPI_DASHBOARD_CONFIG = "%s"\nVIGILES_DASHBOARD_CONFIG = "%s"\n'
+                         'LLAPI_SUBFOLDER_NAME = "llapi-sub"\nVIGILES_SUBFOLDER_NAME = "vigiles-sub"'
+                         % (dashboard_config, tmp_path / "no-such-config"))
+    assert build.build_image() == 0, build.text()
+    (_, params), = server.manifests()
+    assert param(params, "subfolder_name") == "llapi-sub", params
