@@ -5,9 +5,11 @@
 //! crate of their Cargo.lock becomes a package too (key: the crate name, or `name@version` when
 //! that name is taken), listed in the recipe's build dependencies. Build dependencies that are not
 //! in the image appear as dependency-only packages, as meta-timesys writes them. Patches with
-//! `CVE:` tags and `CVE_STATUS` decisions become vulnerability statements.
+//! `CVE:` tags and `CVE_STATUS` decisions become vulnerability statements; `CVE_PRODUCT` and
+//! `CVE_VERSION` give the CPE ids.
 
 pub mod cargo_lock;
+pub mod cpe;
 pub mod metadata;
 pub mod vulnerabilities;
 
@@ -74,8 +76,16 @@ pub fn recipe_package(recipe: &Recipe) -> Package {
     if !recipe.cve_product.is_empty() {
         package.cve_product = Some(recipe.cve_product.clone());
     }
-    if !recipe.cve_version.is_empty() {
-        package.cve_version = Some(recipe.cve_version.clone());
+    let cve_version = if recipe.cve_version.is_empty() {
+        version
+    } else {
+        &recipe.cve_version
+    };
+    package.cve_version = Some(cpe::normalized_version(cve_version));
+    let product = package.cve_product.as_deref().unwrap_or(&recipe.pn);
+    let cpe_ids = cpe::cpe_ids(product, cve_version);
+    if !cpe_ids.is_empty() {
+        package.cpe_id = Some(cpe_ids);
     }
     package.license = Some(if recipe.license.is_empty() {
         "unknown".into()

@@ -50,6 +50,8 @@ def test_image_manifest(make_build):
     assert packages["zlib"]["component_type"] == ["build"]
     assert packages["libgreet"]["cve_product"] == "example:libgreet"
     assert packages["libgreet"]["cve_version"] == "1.0.4"
+    assert packages["libgreet"]["cpe_id"] == ["cpe:2.3:a:example:libgreet:1.0.4:*:*:*:*:*:*:*"]
+    assert hello["cpe_id"] == ["cpe:2.3:a:*:hello:2.12:*:*:*:*:*:*:*"]
     assert packages["libgreet"]["download_location"].startswith("git://example.org/libgreet.git")
     zerocopy = packages["zerocopy"]
     assert zerocopy["cve_product"] == "zerocopy" and zerocopy["version"] == "0.7.35"
