@@ -35,6 +35,7 @@ pub mod signing;
 pub mod transport;
 pub mod upload;
 pub mod vigiles_manifest;
+pub mod yocto;
 
 pub use client::{Client, ClientBuilder, Reply};
 pub use config::Config;

@@ -93,6 +93,8 @@ pub enum Command {
     Upload(Box<commands::upload::UploadArgs>),
     /// List or send uploads kept in the spool
     Spool(commands::spool::SpoolArgs),
+    /// Build the Vigiles manifest of a Yocto image from llapi.bbclass metadata
+    YoctoManifest(commands::yocto_manifest::YoctoManifestArgs),
     /// Write the build manifest (SBOM) of the Cargo project: CycloneDX, SPDX or Vigiles
     Manifest(commands::manifest::ManifestArgs),
 }

@@ -6,6 +6,7 @@ pub mod heartbeat;
 pub mod manifest;
 pub mod spool;
 pub mod upload;
+pub mod yocto_manifest;
 
 use crate::cli::{Cli, Command};
 
@@ -18,6 +19,7 @@ pub fn run(cli: &Cli) -> llapi::Result<()> {
         Command::Api(args) => api::run(global, args),
         Command::Upload(args) => upload::run(global, args),
         Command::Spool(args) => spool::run(global, args),
+        Command::YoctoManifest(args) => yocto_manifest::run(global, args),
         Command::Manifest(args) => manifest::run(global, args),
     }
 }
