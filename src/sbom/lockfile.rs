@@ -8,28 +8,37 @@ use serde::Deserialize;
 
 use crate::{Error, Result};
 
-/// SHA-256 checksums of the lock file's packages, by name, version and source.
+/// A lock file: its packages, and their SHA-256 checksums by name, version and source.
 #[derive(Debug, Default)]
 pub struct LockFile {
+    packages: Vec<LockedPackage>,
     checksums: HashMap<String, String>,
+}
+
+/// One `[[package]]` of a Cargo.lock.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LockedPackage {
+    /// Crate name.
+    pub name: String,
+    /// Exact version.
+    pub version: String,
+    /// `registry+https://...` or `git+https://...#commit`; absent for workspace members.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// SHA-256 of the `.crate` file (registry crates only; from `[metadata]` in version 1).
+    #[serde(default)]
+    pub checksum: Option<String>,
+    /// `name`, `name version` or `name version (source)` entries.
+    #[serde(default)]
+    pub dependencies: Vec<String>,
 }
 
 #[derive(Deserialize)]
 struct RawLock {
     #[serde(default)]
-    package: Vec<RawPackage>,
+    package: Vec<LockedPackage>,
     #[serde(default)]
     metadata: BTreeMap<String, String>,
-}
-
-#[derive(Deserialize)]
-struct RawPackage {
-    name: String,
-    version: String,
-    #[serde(default)]
-    source: Option<String>,
-    #[serde(default)]
-    checksum: Option<String>,
 }
 
 fn key(name: &str, version: &str, source: &str) -> String {
@@ -37,27 +46,15 @@ fn key(name: &str, version: &str, source: &str) -> String {
 }
 
 impl LockFile {
-    /// Reads the lock file at `path`; if it does not exist, the error says how to make one.
+    /// Reads the lock file at `path`.
     pub fn read(path: &Path) -> Result<Self> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::invalid(format!(
-                    "no lock file at {}: checksums come from Cargo.lock; create it with \
-                     `cargo generate-lockfile` (or any cargo build), or pass --lockfile FILE",
-                    path.display()
-                )))
-            }
-            Err(source) => {
-                return Err(Error::ReadFile {
-                    what: "lock file",
-                    path: path.to_owned(),
-                    source,
-                })
-            }
-        };
+        let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
+            what: "Cargo.lock",
+            path: path.to_owned(),
+            source,
+        })?;
         Self::parse(&text).map_err(|detail| Error::Parse {
-            what: "lock file",
+            what: "Cargo.lock",
             path: path.to_owned(),
             format: "TOML",
             detail,
@@ -68,9 +65,9 @@ impl LockFile {
     pub fn parse(text: &str) -> std::result::Result<Self, String> {
         let raw: RawLock = toml::from_str(text).map_err(|e| e.message().to_owned())?;
         let mut checksums = HashMap::with_capacity(raw.package.len());
-        for pkg in raw.package {
-            if let (Some(source), Some(sum)) = (pkg.source, pkg.checksum) {
-                checksums.insert(key(&pkg.name, &pkg.version, &source), sum);
+        for pkg in &raw.package {
+            if let (Some(source), Some(sum)) = (&pkg.source, &pkg.checksum) {
+                checksums.insert(key(&pkg.name, &pkg.version, source), sum.clone());
             }
         }
         // Version 1: `"checksum NAME VERSION (SOURCE)" = "HEX"` (or "<none>").
@@ -88,7 +85,23 @@ impl LockFile {
                 }
             }
         }
-        Ok(LockFile { checksums })
+        let mut packages = raw.package;
+        for pkg in packages.iter_mut().filter(|p| p.checksum.is_none()) {
+            if let Some(source) = &pkg.source {
+                pkg.checksum = checksums
+                    .get(&key(&pkg.name, &pkg.version, source))
+                    .cloned();
+            }
+        }
+        Ok(LockFile {
+            packages,
+            checksums,
+        })
+    }
+
+    /// The `[[package]]` entries, in file order.
+    pub fn packages(&self) -> &[LockedPackage] {
+        &self.packages
     }
 
     /// The SHA-256 checksum of a registry package, if the lock file has one.
@@ -158,9 +171,22 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
     }
 
     #[test]
-    fn missing_lock_file_says_how_to_make_one() {
+    fn missing_lock_file_is_an_input_error() {
         let err = LockFile::read(Path::new("/nonexistent/Cargo.lock")).unwrap_err();
-        assert!(err.to_string().contains("cargo generate-lockfile"), "{err}");
+        assert!(err.to_string().contains("cannot read Cargo.lock"), "{err}");
         assert_eq!(err.kind(), crate::ErrorKind::Input);
+    }
+
+    #[test]
+    fn packages_keep_dependencies_and_version_1_checksums() {
+        let lock = LockFile::parse(
+            "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\ndependencies = [\"b 2.0.0 (registry+https://github.com/rust-lang/crates.io-index)\"]\n\n\
+             [[package]]\nname = \"b\"\nversion = \"2.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n\
+             [metadata]\n\"checksum b 2.0.0 (registry+https://github.com/rust-lang/crates.io-index)\" = \"beef\"\n",
+        )
+        .unwrap();
+        let packages = lock.packages();
+        assert_eq!(packages[0].dependencies.len(), 1);
+        assert_eq!(packages[1].checksum.as_deref(), Some("beef"));
     }
 }

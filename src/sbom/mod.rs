@@ -194,6 +194,13 @@ pub fn collect(opts: &SbomOptions) -> Result<Inventory> {
         }
     };
     let walk = graph::walk(&meta, &opts.selection, &platform, opts.include_dev)?;
+    if !lock_path.exists() {
+        return Err(Error::invalid(format!(
+            "no lock file at {}: checksums come from Cargo.lock; create it with \
+             `cargo generate-lockfile` (or any cargo build), or pass --lockfile FILE",
+            lock_path.display()
+        )));
+    }
     let lock = lockfile::LockFile::read(&lock_path)?;
     let inventory = Inventory::build(
         &meta,

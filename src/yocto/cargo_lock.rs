@@ -3,50 +3,17 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
-
 use crate::sbom::purl::{purl, Source};
 use crate::vigiles_manifest::{Checksum, ComponentType, Dependencies, Package};
-use crate::{Error, Result};
+use crate::Result;
 
-/// One `[[package]]` of a Cargo.lock.
-#[derive(Debug, Clone, Deserialize)]
-pub struct LockedPackage {
-    /// Crate name.
-    pub name: String,
-    /// Exact version.
-    pub version: String,
-    /// `registry+https://...` or `git+https://...#commit`; absent for workspace members.
-    #[serde(default)]
-    pub source: Option<String>,
-    /// SHA-256 of the `.crate` file (registry crates only).
-    #[serde(default)]
-    pub checksum: Option<String>,
-    /// `name`, `name version` or `name version (source)` entries.
-    #[serde(default)]
-    pub dependencies: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct LockFile {
-    #[serde(default)]
-    package: Vec<LockedPackage>,
-}
+pub use crate::sbom::lockfile::LockedPackage;
 
 /// Reads the `[[package]]` entries of a Cargo.lock (versions 1 to 4).
 pub fn read(path: &Path) -> Result<Vec<LockedPackage>> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
-        what: "Cargo.lock",
-        path: path.to_owned(),
-        source,
-    })?;
-    let lock: LockFile = toml::from_str(&text).map_err(|e| Error::Parse {
-        what: "Cargo.lock",
-        path: path.to_owned(),
-        format: "TOML",
-        detail: e.message().to_owned(),
-    })?;
-    Ok(lock.package)
+    Ok(crate::sbom::lockfile::LockFile::read(path)?
+        .packages()
+        .to_vec())
 }
 
 /// The package URL of a locked crate (`pkg:cargo/NAME@VERSION`, with `vcs_url` for git
