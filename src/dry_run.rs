@@ -201,7 +201,14 @@ impl<'w> JsonString<'w> {
             };
             self.out.write_all(&bytes[start..i])?;
             if short.is_empty() {
-                let code = [b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]];
+                let code = [
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[(b >> 4) as usize],
+                    HEX[(b & 15) as usize],
+                ];
                 self.out.write_all(&code)?;
             } else {
                 self.out.write_all(short)?;
