@@ -16,7 +16,10 @@ fn heartbeat_ok_with_the_right_key() {
     assert!(stdout(&out).contains("heartbeat ok"));
     let reqs = w.server.requests();
     assert_eq!(reqs.len(), 1);
-    assert_eq!((reqs[0].method.as_str(), reqs[0].path.as_str()), ("POST", "/api/v1/vigiles/heartbeat"));
+    assert_eq!(
+        (reqs[0].method.as_str(), reqs[0].path.as_str()),
+        ("POST", "/api/v1/vigiles/heartbeat")
+    );
     assert!(reqs[0].signature_ok);
     assert_eq!(reqs[0].param("email"), Some(e2e::EMAIL));
 }
@@ -24,18 +27,42 @@ fn heartbeat_ok_with_the_right_key() {
 #[test]
 fn wrong_key_is_403_and_exit_1() {
     let w = World::new();
-    let bad = w.sb.write("keys/bad", &format!(r#"{{"email": "{}", "key": "not-the-key"}}"#, e2e::EMAIL));
-    let out = w.sb.cmd().arg("heartbeat").arg("--key-file").arg(&bad).args(["--url", &w.server.url()]).output().unwrap();
+    let bad = w.sb.write(
+        "keys/bad",
+        &format!(r#"{{"email": "{}", "key": "not-the-key"}}"#, e2e::EMAIL),
+    );
+    let out =
+        w.sb.cmd()
+            .arg("heartbeat")
+            .arg("--key-file")
+            .arg(&bad)
+            .args(["--url", &w.server.url()])
+            .output()
+            .unwrap();
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("403"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("Invalid credentials"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Invalid credentials"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(w.server.requests().len(), 1, "4xx is never retried");
 }
 
 #[test]
 fn legacy_heartbeat_path_for_the_retired_server_generation() {
     let w = World::new();
-    let out = w.cmd().args(["api", "POST", "/api/v1/heartbeat", "--message-format", "json"]).output().unwrap();
+    let out = w
+        .cmd()
+        .args([
+            "api",
+            "POST",
+            "/api/v1/heartbeat",
+            "--message-format",
+            "json",
+        ])
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(j["ok"], true);
@@ -46,13 +73,25 @@ fn api_get_with_list_parameters_verifies() {
     let w = World::new();
     let out = w
         .cmd()
-        .args(["api", "GET", "/api/v1/vigiles/cves/CVE-2023-0286", "-F", "fields=impact", "-F", "fields=description"])
+        .args([
+            "api",
+            "GET",
+            "/api/v1/vigiles/cves/CVE-2023-0286",
+            "-F",
+            "fields=impact",
+            "-F",
+            "fields=description",
+        ])
         .output()
         .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let reqs = w.server.requests();
     assert!(reqs[0].signature_ok);
-    assert_eq!(reqs[0].params("fields"), vec!["impact", "description"], "list elements keep the caller's order on the wire");
+    assert_eq!(
+        reqs[0].params("fields"),
+        vec!["impact", "description"],
+        "list elements keep the caller's order on the wire"
+    );
 }
 
 #[test]

@@ -12,7 +12,9 @@ use e2e::{vigiles_manifest, Step, World};
 use serde_json::Value as Json;
 
 fn has_key(bytes: &[u8]) -> bool {
-    bytes.windows(e2e::KEY.len()).any(|w| w == e2e::KEY.as_bytes())
+    bytes
+        .windows(e2e::KEY.len())
+        .any(|w| w == e2e::KEY.as_bytes())
 }
 
 #[test]
@@ -25,9 +27,17 @@ fn two_503s_then_ok_stores_exactly_one_identical_manifest() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let stored = w.server.manifests();
     assert_eq!(stored.len(), 1);
-    assert_eq!(stored[0].bytes(), content.as_bytes(), "byte-identical, whitespace kept");
+    assert_eq!(
+        stored[0].bytes(),
+        content.as_bytes(),
+        "byte-identical, whitespace kept"
+    );
     assert_eq!(w.server.requests().len(), 3);
-    assert!(stderr(&out).contains("(attempt 1 of 5)"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("(attempt 1 of 5)"),
+        "{}",
+        stderr(&out)
+    );
     assert!(w.spool_entries().is_empty());
 }
 
@@ -50,7 +60,10 @@ fn forbidden_is_one_request_and_exit_1_naming_the_cause() {
     assert_eq!(code(&out), 1);
     assert_eq!(w.server.requests().len(), 1);
     let err = stderr(&out);
-    assert!(err.contains("403") && err.contains("invalid credentials"), "{err}");
+    assert!(
+        err.contains("403") && err.contains("invalid credentials"),
+        "{err}"
+    );
     assert!(w.server.manifests().is_empty());
 }
 
@@ -60,12 +73,20 @@ fn persistent_503_is_spooled_without_the_key_then_flushed() {
     w.server.set_script(vec![Step::status(503).always()]);
     let content = vigiles_manifest("img", true);
     let file = w.manifest("img.json", &content);
-    let out = w.cmd().args(["upload", "--retries", "2", "--name", "nightly"]).arg(&file).output().unwrap();
+    let out = w
+        .cmd()
+        .args(["upload", "--retries", "2", "--name", "nightly"])
+        .arg(&file)
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert_eq!(w.server.requests().len(), 3, "exactly 3 attempts");
     let entries = w.spool_entries();
     assert_eq!(entries.len(), 1);
-    assert!(stderr(&out).contains(&entries[0].display().to_string()), "the failing command says where the manifest is kept");
+    assert!(
+        stderr(&out).contains(&entries[0].display().to_string()),
+        "the failing command says where the manifest is kept"
+    );
     assert!(!has_key(&w.all_files_except_key()), "no file holds the key");
     assert!(!has_key(&out.stdout) && !has_key(&out.stderr));
     #[cfg(unix)]
@@ -78,7 +99,11 @@ fn persistent_503_is_spooled_without_the_key_then_flushed() {
             assert_eq!(mode(&f.unwrap().path()), 0o600);
         }
     }
-    let list = w.cmd().args(["spool", "list", "--message-format", "json"]).output().unwrap();
+    let list = w
+        .cmd()
+        .args(["spool", "list", "--message-format", "json"])
+        .output()
+        .unwrap();
     let j: Json = serde_json::from_slice(&list.stdout).unwrap();
     assert_eq!(j["entries"][0]["name"], "nightly");
 
@@ -98,11 +123,20 @@ fn persistent_503_is_spooled_without_the_key_then_flushed() {
 fn flush_keeps_entries_the_server_refuses() {
     let w = World::new();
     let file = w.manifest("img.json", &vigiles_manifest("img", false));
-    let out = w.cmd().args(["upload", "--offline"]).arg(&file).output().unwrap();
+    let out = w
+        .cmd()
+        .args(["upload", "--offline"])
+        .arg(&file)
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(w.server.requests().is_empty(), "--offline sends nothing");
     w.server.set_script(vec![Step::status(500).always()]);
-    let out = w.cmd().args(["spool", "flush", "--retries", "0"]).output().unwrap();
+    let out = w
+        .cmd()
+        .args(["spool", "flush", "--retries", "0"])
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 1);
     assert_eq!(w.spool_entries().len(), 1);
 }
@@ -110,7 +144,10 @@ fn flush_keeps_entries_the_server_refuses() {
 #[test]
 fn html_answer_and_hanging_server_fail_clearly() {
     let w = World::new();
-    w.server.set_script(vec![Step::body("<html><body>Login</body></html>", "text/html")]);
+    w.server.set_script(vec![Step::body(
+        "<html><body>Login</body></html>",
+        "text/html",
+    )]);
     let file = w.manifest("img.json", &vigiles_manifest("img", false));
     let out = w.cmd().arg("upload").arg(&file).output().unwrap();
     assert_eq!(code(&out), 1);
@@ -118,16 +155,26 @@ fn html_answer_and_hanging_server_fail_clearly() {
 
     w.server.set_script(vec![Step::delay(20_000).always()]);
     let started = Instant::now();
-    let out = w.cmd().args(["upload", "--timeout", "1", "--retries", "1", "--no-spool"]).arg(&file).output().unwrap();
+    let out = w
+        .cmd()
+        .args(["upload", "--timeout", "1", "--retries", "1", "--no-spool"])
+        .arg(&file)
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 1);
-    assert!(started.elapsed() < Duration::from_secs(15), "gave up in {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "gave up in {:?}",
+        started.elapsed()
+    );
     assert!(stderr(&out).contains("in time"), "{}", stderr(&out));
 }
 
 #[test]
 fn every_option_reaches_the_server_under_the_reference_names() {
     let w = World::new();
-    let dash = w.sb.write("dash.json", r#"{"group": "GTOK", "folder": "FTOK"}"#);
+    let dash =
+        w.sb.write("dash.json", r#"{"group": "GTOK", "folder": "FTOK"}"#);
     let kconf = w.sb.write("kernel.config", "CONFIG_A=y\n");
     let uconf = w.sb.write("uboot.config", "CONFIG_B=y\n");
     let file = w.manifest("img.json", &vigiles_manifest("img", true));
@@ -139,8 +186,19 @@ fn every_option_reaches_the_server_under_the_reference_names() {
         .arg(&file)
         .arg("--dashboard-config")
         .arg(&dash)
-        .args(["--name", "board-a", "--subfolder", "nightly", "--filter-results"])
-        .args(["--extra-fields", "impact,description", "--ecosystems", "crates.io,pypi"])
+        .args([
+            "--name",
+            "board-a",
+            "--subfolder",
+            "nightly",
+            "--filter-results",
+        ])
+        .args([
+            "--extra-fields",
+            "impact,description",
+            "--ecosystems",
+            "crates.io,pypi",
+        ])
         .args(["--subscribe", "weekly", "--export-format", "csv"])
         .arg("--kernel-config")
         .arg(&kconf)
@@ -163,10 +221,18 @@ fn every_option_reaches_the_server_under_the_reference_names() {
     assert_eq!(m.param("ecosystems"), Some("crates.io,PyPI"));
     assert_eq!(m.param("subscribe"), Some("weekly"));
     assert_eq!(m.param("export_format"), Some("csv"));
-    let req = w.server.requests().into_iter().find(|r| r.path == "/api/v1/vigiles/manifests").unwrap();
+    let req = w
+        .server
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/api/v1/vigiles/manifests")
+        .unwrap();
     assert_eq!(req.params("with_field"), vec!["impact", "description"]);
     let csv = w.sb.path("out/report.csv");
-    assert!(std::fs::read_to_string(&csv).unwrap().contains("CVE-"), "exported report written");
+    assert!(
+        std::fs::read_to_string(&csv).unwrap().contains("CVE-"),
+        "exported report written"
+    );
     let text = stdout(&out);
     assert!(text.contains("Report: http://127.0.0.1:"), "{text}");
     assert!(text.contains("Unfixed: "), "{text}");
@@ -177,20 +243,40 @@ fn product_dashboards_send_product_token_and_private_workspace_warns() {
     let w = World::new();
     let dash = w.sb.write("dash.json", r#"{"product": "PTOK"}"#);
     let file = w.manifest("img.json", &vigiles_manifest("img", false));
-    let out = w.cmd().arg("upload").arg(&file).arg("--dashboard-config").arg(&dash).arg("--upload-only").output().unwrap();
+    let out = w
+        .cmd()
+        .arg("upload")
+        .arg(&file)
+        .arg("--dashboard-config")
+        .arg(&dash)
+        .arg("--upload-only")
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let m = &w.server.manifests()[0];
     assert_eq!(m.param("product_token"), Some("PTOK"));
     assert_eq!(m.param("group_token"), None);
     assert_eq!(m.param("upload_only"), Some("True"));
 
-    let out = w.cmd().arg("upload").arg(&file).args(["--subfolder", "x"]).output().unwrap();
+    let out = w
+        .cmd()
+        .arg("upload")
+        .arg(&file)
+        .args(["--subfolder", "x"])
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("Upload target will be \"Private Workspace\""), "{err}");
+    assert!(
+        err.contains("Upload target will be \"Private Workspace\""),
+        "{err}"
+    );
     assert!(err.contains("does not support folders"), "{err}");
     let m = &w.server.manifests()[1];
-    assert_eq!((m.param("subfolder_name"), m.param("folder_token")), (None, None));
+    assert_eq!(
+        (m.param("subfolder_name"), m.param("folder_token")),
+        (None, None)
+    );
 }
 
 #[test]
@@ -198,14 +284,34 @@ fn fail_on_gives_exit_3_only_when_counts_exceed_the_limit() {
     let w = World::new();
     let vulnerable = w.manifest("v.json", &vigiles_manifest("v", true));
     let clean = w.manifest("c.json", &vigiles_manifest("c", false));
-    let out = w.cmd().args(["upload", "--fail-on", "unfixed"]).arg(&vulnerable).output().unwrap();
+    let out = w
+        .cmd()
+        .args(["upload", "--fail-on", "unfixed"])
+        .arg(&vulnerable)
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 3, "{}", stderr(&out));
     assert!(stderr(&out).contains("policy failed"), "{}", stderr(&out));
-    let out = w.cmd().args(["upload", "--fail-on", "unfixed=1000"]).arg(&vulnerable).output().unwrap();
+    let out = w
+        .cmd()
+        .args(["upload", "--fail-on", "unfixed=1000"])
+        .arg(&vulnerable)
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let out = w.cmd().args(["upload", "--fail-on", "high"]).arg(&clean).output().unwrap();
+    let out = w
+        .cmd()
+        .args(["upload", "--fail-on", "high"])
+        .arg(&clean)
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let bad = w.cmd().args(["upload", "--fail-on", "purple"]).arg(&clean).output().unwrap();
+    let bad = w
+        .cmd()
+        .args(["upload", "--fail-on", "purple"])
+        .arg(&clean)
+        .output()
+        .unwrap();
     assert_eq!(code(&bad), 2);
 }
 
@@ -213,13 +319,26 @@ fn fail_on_gives_exit_3_only_when_counts_exceed_the_limit() {
 fn twenty_files_four_jobs_each_stored_once() {
     let w = World::new();
     let files: Vec<_> = (0..20)
-        .map(|i| w.manifest(&format!("m{i:02}.json"), &vigiles_manifest(&format!("m{i:02}"), false)))
+        .map(|i| {
+            w.manifest(
+                &format!("m{i:02}.json"),
+                &vigiles_manifest(&format!("m{i:02}"), false),
+            )
+        })
         .collect();
-    let out = w.cmd().args(["upload", "--jobs", "4", "--message-format", "json"]).args(&files).output().unwrap();
+    let out = w
+        .cmd()
+        .args(["upload", "--jobs", "4", "--message-format", "json"])
+        .args(&files)
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let stored = w.server.manifests();
     assert_eq!(stored.len(), 20);
-    let mut names: Vec<String> = stored.iter().map(|m| String::from_utf8_lossy(m.bytes()).into_owned()).collect();
+    let mut names: Vec<String> = stored
+        .iter()
+        .map(|m| String::from_utf8_lossy(m.bytes()).into_owned())
+        .collect();
     names.sort();
     names.dedup();
     assert_eq!(names.len(), 20, "none twice");
@@ -233,7 +352,13 @@ fn one_failure_among_several_fails_the_command() {
     let w = World::new();
     let good = w.manifest("good.json", &vigiles_manifest("g", false));
     let missing = w.sb.path("missing.json");
-    let out = w.cmd().arg("upload").arg(&good).arg(&missing).output().unwrap();
+    let out = w
+        .cmd()
+        .arg("upload")
+        .arg(&good)
+        .arg(&missing)
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert_eq!(w.server.manifests().len(), 1);
 }
@@ -243,7 +368,14 @@ fn json_output_and_report_file_never_hold_the_key() {
     let w = World::new();
     let file = w.manifest("img.json", &vigiles_manifest("img", true));
     let report = w.sb.path("report.txt");
-    let out = w.cmd().args(["upload", "--message-format", "json", "-v"]).arg("--report-file").arg(&report).arg(&file).output().unwrap();
+    let out = w
+        .cmd()
+        .args(["upload", "--message-format", "json", "-v"])
+        .arg("--report-file")
+        .arg(&report)
+        .arg(&file)
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let j: Json = serde_json::from_slice(&out.stdout).unwrap();
     assert!(j["manifest_token"].is_string());
@@ -251,9 +383,18 @@ fn json_output_and_report_file_never_hold_the_key() {
     assert_eq!(j["target"]["kind"], Json::Null);
     assert_eq!(j["spool"], Json::Null);
     let text = std::fs::read_to_string(&report).unwrap();
-    assert!(text.contains("Unfixed") && text.contains("openssl"), "{text}");
+    assert!(
+        text.contains("Unfixed") && text.contains("openssl"),
+        "{text}"
+    );
     let dry = w.sb.path("request.json");
-    let out = w.cmd().args(["upload", "--dry-run", "--request-out"]).arg(&dry).arg(&file).output().unwrap();
+    let out = w
+        .cmd()
+        .args(["upload", "--dry-run", "--request-out"])
+        .arg(&dry)
+        .arg(&file)
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let req: Json = serde_json::from_slice(&std::fs::read(&dry).unwrap()).unwrap();
     assert!(req["headers"]["X-Auth-Signature"].is_string());

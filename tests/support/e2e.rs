@@ -32,7 +32,11 @@ impl World {
             "keys/linuxlink_key",
             &format!(r#"{{"email": "{EMAIL}", "organization_key": "{KEY}"}}"#),
         );
-        World { server, sb, key_file }
+        World {
+            server,
+            sb,
+            key_file,
+        }
     }
 
     /// The binary with `--key-file` and `--url` of this world, a fast retry delay and a spool

@@ -111,10 +111,11 @@ pub fn render(json: &Json, view: View, base: &str) -> String {
     }
 }
 
-/// A value as a table cell: strings as they are, null as `-`, the rest as compact JSON.
+/// A value as a table cell: strings as they are, null and empty as `-`, the rest as compact JSON.
 pub fn cell(value: Option<&Json>) -> String {
     match value {
         None | Some(Json::Null) => "-".into(),
+        Some(Json::String(s)) if s.is_empty() => "-".into(),
         Some(Json::String(s)) => s.clone(),
         Some(other) => other.to_string(),
     }
@@ -233,7 +234,7 @@ mod tests {
 
     #[test]
     fn views() {
-        let list = json!([{"name": "a", "token": "T1", "x": 1}, {"name": "bb", "token": null}]);
+        let list = json!([{"name": "a", "token": "T1", "x": 1}, {"name": "bb", "token": ""}]);
         assert_eq!(
             render(
                 &list,
