@@ -28,7 +28,13 @@ pub fn run(w: &World, args: &[&str]) -> Output {
 /// Runs `args` after forgetting earlier requests; expects exit 0 and exactly one request,
 /// signed correctly, with this method, path and parameters (wire order, without `email`).
 /// Returns stdout.
-pub fn expect(w: &World, args: &[&str], method: &str, path: &str, pairs: &[(&str, &str)]) -> String {
+pub fn expect(
+    w: &World,
+    args: &[&str],
+    method: &str,
+    path: &str,
+    pairs: &[(&str, &str)],
+) -> String {
     w.server.clear_requests();
     let out = run(w, args);
     assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
@@ -36,9 +42,15 @@ pub fn expect(w: &World, args: &[&str], method: &str, path: &str, pairs: &[(&str
     assert_eq!(requests.len(), 1, "{args:?}: one request");
     let r = &requests[0];
     assert!(r.signature_ok, "{args:?}: signature accepted");
-    assert_eq!((r.method.as_str(), r.path.as_str()), (method, path), "{args:?}");
-    let want: Vec<(String, String)> =
-        pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+    assert_eq!(
+        (r.method.as_str(), r.path.as_str()),
+        (method, path),
+        "{args:?}"
+    );
+    let want: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
     assert_eq!(params(r), want, "{args:?}: parameters");
     assert_eq!(r.param("email"), Some(super::e2e::EMAIL));
     stdout(&out)
@@ -73,7 +85,17 @@ pub fn upload(w: &World, name: &str) -> Json {
 
 /// Creates a group with the binary and returns its token.
 pub fn group(w: &World, name: &str) -> String {
-    let out = run(w, &["vigiles", "groups", "create", name, "--message-format", "json"]);
+    let out = run(
+        w,
+        &[
+            "vigiles",
+            "groups",
+            "create",
+            name,
+            "--message-format",
+            "json",
+        ],
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let j: Json = serde_json::from_slice(&out.stdout).unwrap();
     j["token"].as_str().unwrap().to_owned()
@@ -83,7 +105,16 @@ pub fn group(w: &World, name: &str) -> String {
 pub fn folder(w: &World, group: &str, name: &str) -> String {
     let out = run(
         w,
-        &["vigiles", "folders", "create", name, "-g", group, "--message-format", "json"],
+        &[
+            "vigiles",
+            "folders",
+            "create",
+            name,
+            "-g",
+            group,
+            "--message-format",
+            "json",
+        ],
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let j: Json = serde_json::from_slice(&out.stdout).unwrap();
