@@ -169,7 +169,7 @@ fn delete_sends_confirmed_and_an_unconfirmed_delete_fails() {
     );
     assert_eq!(j["success"], true);
     let left: Vec<String> = w.server.manifests().into_iter().map(|m| m.token).collect();
-    assert_eq!(left, [m3.clone()]);
+    assert_eq!(left, std::slice::from_ref(&m3));
 
     w.server.clear_requests();
     let out = vigiles::run(&w, &["vigiles", "manifests", "delete", &m3]);

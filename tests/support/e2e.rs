@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+#[allow(unused_imports)]
 pub use llapi_test_server::{ServerConfig, Step, TestServer};
 
 use super::cli::Sandbox;
