@@ -14,6 +14,18 @@ pub const USER_AGENT: &str = concat!("cargo-llapi/", env!("CARGO_PKG_VERSION"));
 /// Bodies up to this size are built in memory before sending; larger ones are streamed.
 const IN_MEMORY_BODY: u64 = 4 * 1024 * 1024;
 
+/// Called with (bytes sent, total) while a large body streams.
+pub type Progress = std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>;
+
+/// A `Read` from a closure.
+struct ReadFn<F>(F);
+
+impl<F: FnMut(&mut [u8]) -> std::io::Result<usize>> std::io::Read for ReadFn<F> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        (self.0)(buf)
+    }
+}
+
 /// Connection and TLS settings.
 #[derive(Debug, Clone)]
 pub struct TransportOptions {
@@ -130,7 +142,11 @@ impl Transport {
     }
 
     /// Sends one attempt of a prepared request.
-    pub fn send(&self, prepared: &Prepared) -> std::result::Result<Response, TransportFailure> {
+    pub fn send(
+        &self,
+        prepared: &Prepared,
+        progress: Option<&Progress>,
+    ) -> std::result::Result<Response, TransportFailure> {
         let method = match prepared.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
@@ -143,6 +159,7 @@ impl Transport {
             request = request.header(SIGNATURE_HEADER, signature);
         }
         if let Some(body) = &prepared.body {
+            use std::io::Read as _;
             request = request.header(
                 reqwest::header::CONTENT_TYPE,
                 "application/x-www-form-urlencoded",
@@ -155,7 +172,22 @@ impl Transport {
                     .map_err(|e| TransportFailure::Other(format!("cannot read the body: {e}")))?;
                 request.body(bytes)
             } else {
-                request.body(reqwest::blocking::Body::sized(body.reader(), body.len()))
+                let total = body.len();
+                let reader: Box<dyn std::io::Read + Send> = match progress {
+                    Some(report) => {
+                        let mut sent = 0u64;
+                        let mut inner = body.reader();
+                        let report = report.clone();
+                        Box::new(ReadFn(move |buf: &mut [u8]| {
+                            let n = inner.read(buf)?;
+                            sent += n as u64;
+                            report(sent, total);
+                            Ok(n)
+                        }))
+                    }
+                    None => Box::new(body.reader()),
+                };
+                request.body(reqwest::blocking::Body::sized(reader, total))
             };
         }
         let response = request.send().map_err(classify)?;

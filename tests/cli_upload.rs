@@ -401,3 +401,44 @@ fn json_output_and_report_file_never_hold_the_key() {
     assert!(!has_key(&w.all_files_except_key()));
     assert!(!has_key(&out.stdout) && !has_key(&out.stderr));
 }
+
+#[test]
+fn workspace_metadata_settings_apply_and_flags_win() {
+    let w = World::new();
+    w.sb.write(
+        "proj/Cargo.toml",
+        "[workspace]\nmembers = []\n\n[workspace.metadata.llapi]\nfilter-results = true\nextra-fields = [\"impact\"]\nsubscribe = \"daily\"\nfail-on = \"unfixed\"\nspool-dir = \"kept\"\n",
+    );
+    let file = w.manifest("proj/v.json", &vigiles_manifest("v", true));
+    let run = |extra: &[&str]| {
+        w.cmd()
+            .current_dir(w.sb.path("proj"))
+            .env_remove("LLAPI_SPOOL_DIR")
+            .arg("upload")
+            .arg(&file)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(
+        code(&out),
+        3,
+        "fail-on from the workspace: {}",
+        stderr(&out)
+    );
+    let m = &w.server.manifests()[0];
+    assert_eq!(m.param("filter_results"), Some("True"));
+    assert_eq!(m.param("subscribe"), Some("daily"));
+    let out = run(&["--fail-on", "unfixed=99", "--subscribe", "monthly"]);
+    assert_eq!(code(&out), 0, "flags win: {}", stderr(&out));
+    assert_eq!(w.server.manifests()[1].param("subscribe"), Some("monthly"));
+    w.server.set_script(vec![Step::status(500).always()]);
+    let out = run(&["--retries", "0"]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(
+        std::fs::read_dir(w.sb.path("proj/kept")).unwrap().count(),
+        1,
+        "spool-dir from the workspace"
+    );
+}

@@ -1,12 +1,11 @@
 //! End-to-end fixtures: the project's test server in-process on 127.0.0.1, a key file it
 //! accepts, and the binary pointed at it.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::path::PathBuf;
 use std::process::Command;
 
-#[allow(unused_imports)]
 pub use llapi_test_server::{ServerConfig, Step, TestServer};
 
 use super::cli::Sandbox;

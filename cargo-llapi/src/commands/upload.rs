@@ -130,11 +130,27 @@ pub fn run(global: &GlobalOpts, args: &UploadArgs) -> Result<()> {
     let mut overrides = context::overrides(global);
     overrides.subfolder = args.subfolder.clone();
     let client = context::client(global, overrides)?;
+    let mut options = args.options();
+    let project = llapi::upload::settings::apply(&context::project(global)?, &mut options)?;
+    let fail_on = if args.fail_on.is_empty() {
+        project.fail_on
+    } else {
+        args.fail_on.clone()
+    };
+    if !fail_on.is_empty() && options.upload_only {
+        return Err(Error::invalid(
+            "--fail-on needs a report; it cannot be used with --upload-only",
+        ));
+    }
+    let spool_dir = args.spool_dir.clone().or(project.spool_dir);
     let spool = match (args.no_spool, global.dry_run) {
-        (false, false) => Some(Spool::locate(args.spool_dir.as_deref())?),
+        (false, false) => Some(Spool::locate(spool_dir.as_deref())?),
         _ => None,
     };
-    let uploader = Uploader::new(&client, args.options(), spool, args.offline)?;
+    let mut uploader = Uploader::new(&client, options, spool, args.offline)?;
+    if let Some(progress) = crate::progress::for_uploads(global) {
+        uploader = uploader.with_progress(progress);
+    }
     let base = client.config().url.value.as_str().to_owned();
     let outcomes = uploader.upload_all(&args.files, args.jobs);
 
@@ -181,7 +197,7 @@ pub fn run(global: &GlobalOpts, args: &UploadArgs) -> Result<()> {
                     reports.push_str(&report::full_report(&base, &name, &result));
                 }
                 if let Some(counts) = Counts::of(&result) {
-                    for f in report::policy_failures(&args.fail_on, &counts) {
+                    for f in report::policy_failures(&fail_on, &counts) {
                         policy.push(format!("{name}: {f}"));
                     }
                 }
