@@ -148,7 +148,11 @@ fn list_archive_unarchive() {
         FOLDERS,
         &[("archived_only", "True"), ("group_token", g.as_str())],
     );
-    assert_eq!(j.as_array().unwrap().len(), 2);
+    let typed: Vec<llapi::api::folders::Folder> = llapi::api::parse(&j).unwrap();
+    assert_eq!(typed.len(), 2);
+    assert!(typed
+        .iter()
+        .all(|f| f.group_token.as_deref() == Some(g.as_str())));
     let unarchive = format!("{FOLDERS}/unarchive");
     let j = expect_json(
         &w,

@@ -39,7 +39,11 @@ fn list_and_archived() {
         GROUPS,
         &[("include_private_workspaces", "False")],
     );
-    assert_eq!(j.as_array().unwrap().len(), 2);
+    let typed: Vec<llapi::api::groups::GroupSummary> = llapi::api::parse(&j).unwrap();
+    assert_eq!(
+        typed.iter().map(|g| g.token.as_str()).collect::<Vec<_>>(),
+        [g1.as_str(), g2.as_str()]
+    );
 
     let archive = format!("{GROUPS}/archive");
     let out = expect(
@@ -67,7 +71,8 @@ fn list_and_archived() {
         &unarchive,
         &[("tokens", g2.as_str())],
     );
-    assert_eq!(j["message"], "1 group(s) unarchived");
+    let typed: llapi::api::Message = llapi::api::parse(&j).unwrap();
+    assert_eq!(typed.message, "1 group(s) unarchived");
     let j = expect_json(
         &w,
         &["vigiles", "groups", "archived"],
@@ -304,7 +309,14 @@ fn members() {
     let j = expect_json(&w, &args, "PUT", &member, &[("new_role", "admin")]);
     assert_eq!(j["message"], "dev@example.com updated");
     let j = expect_json(&w, &["vigiles", "groups", "members", &g], "GET", &path, &[]);
-    assert_eq!(j["group_members"][1]["role"], "admin");
+    let typed: llapi::api::groups::Members = llapi::api::parse(&j).unwrap();
+    assert_eq!(
+        (
+            typed.group_members[1].email.as_str(),
+            typed.group_members[1].role.as_str()
+        ),
+        ("dev@example.com", "admin")
+    );
     let out = expect(
         &w,
         &[

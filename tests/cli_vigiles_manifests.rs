@@ -27,6 +27,8 @@ fn list_sends_the_explicit_else_configured_folder_else_group() {
     let j = expect_json(&w, &["vigiles", "manifests", "list"], "GET", LIST, &[]);
     assert_eq!(j[0]["manifest_token"], m.as_str());
     assert_eq!(j[0]["manifest_name"], "board-a");
+    let typed: Vec<llapi::api::manifests::ManifestSummary> = llapi::api::parse(&j).unwrap();
+    assert_eq!(typed[0].manifest_token, m);
 
     let d = dashboard(&w, r#"{"group": "GRP-C", "folder": "FLD-C"}"#);
     let configured = ["--dashboard-config", &d, "vigiles", "manifests", "list"];
@@ -43,8 +45,21 @@ fn list_sends_the_explicit_else_configured_folder_else_group() {
     let args = ["--dashboard-config", &d, "vigiles", "manifests", "list"];
     expect(&w, &args, "GET", LIST, &[("group_token", "GRP-C")]);
     let d = dashboard(&w, r#"{"product": "PRD-C"}"#);
+    let legacy = w.manifest("l.json", &vigiles_manifest("l", false));
+    let out = w
+        .cmd()
+        .args(["--dashboard-config", &d, "upload", "--name", "legacy"])
+        .arg(&legacy)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
     let args = ["--dashboard-config", &d, "vigiles", "manifests", "list"];
-    expect(&w, &args, "GET", LIST, &[("product_token", "PRD-C")]);
+    let out = expect(&w, &args, "GET", LIST, &[("product_token", "PRD-C")]);
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("legacy") && l.contains("PRD-C")),
+        "{out}"
+    );
 }
 
 #[test]
@@ -167,7 +182,8 @@ fn delete_sends_confirmed_and_an_unconfirmed_delete_fails() {
         &format!("{LIST}/{m2}"),
         &[("confirmed", "True")],
     );
-    assert_eq!(j["success"], true);
+    let outcome: llapi::api::Outcome = llapi::api::parse(&j).unwrap();
+    assert!(outcome.success, "{outcome:?}");
     let left: Vec<String> = w.server.manifests().into_iter().map(|m| m.token).collect();
     assert_eq!(left, std::slice::from_ref(&m3));
 
@@ -263,7 +279,9 @@ fn rescan_reports_and_latest_report() {
         &reports,
         &[],
     );
-    assert_eq!(j["reports"].as_array().unwrap().len(), 4);
+    let typed: llapi::api::manifests::ReportList = llapi::api::parse(&j).unwrap();
+    assert_eq!(typed.reports.len(), 4);
+    assert_eq!(typed.manifest_token, m);
 
     let latest = format!("{reports}/latest");
     let args = [

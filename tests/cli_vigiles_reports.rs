@@ -146,6 +146,7 @@ fn compare_two_reports() {
         ("token_two", vulnerable.as_str()),
     ];
     let j = expect_json(&w, &args, "GET", path, &want);
-    assert_eq!(j["new"].as_array().unwrap().len(), 3);
-    assert_eq!(j["resolved"], serde_json::json!([]));
+    let typed: llapi::api::reports::Comparison = llapi::api::parse(&j).unwrap();
+    assert_eq!(typed.new.len(), 3);
+    assert!(typed.resolved.is_empty());
 }

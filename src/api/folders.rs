@@ -75,3 +75,21 @@ pub fn archive(tokens: &[String], archived: bool) -> Result<Request> {
     let p = Params::new().with("tokens", token_list(tokens, "folder token")?);
     request(Method::Patch, &format!("/folders/{action}"), p)
 }
+
+/// One folder of a [`list`] answer (and the answer of [`create`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct Folder {
+    /// The folder's name.
+    pub name: String,
+    /// The folder token.
+    pub token: String,
+    /// Its description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The group it is in.
+    #[serde(default)]
+    pub group_token: Option<String>,
+    /// The folder it is in, if any.
+    #[serde(default)]
+    pub parent_folder_token: Option<String>,
+}

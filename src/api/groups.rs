@@ -241,3 +241,42 @@ pub fn activity_log(config: &Config, token: Option<&str>, f: &ActivityFilter) ->
     }
     request(Method::Get, &format!("/groups/{token}/activity_log"), p)
 }
+
+/// One group of a [`list`] / [`archived`] answer (and the answer of [`create`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct GroupSummary {
+    /// The group's name.
+    pub name: String,
+    /// The group token.
+    pub token: String,
+    /// Its description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// enterprise, private, ...
+    #[serde(default)]
+    pub group_type: Option<String>,
+}
+
+/// One member of a group.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct Member {
+    /// The member's e-mail.
+    pub email: String,
+    /// The member's role.
+    pub role: String,
+    /// Whether the member can see subgroups.
+    #[serde(default)]
+    pub allow_access_to_subgroups: Option<bool>,
+}
+
+/// The answer of [`members`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct Members {
+    /// The group token.
+    pub token: String,
+    /// The group's name.
+    #[serde(default)]
+    pub group_name: Option<String>,
+    /// The members.
+    pub group_members: Vec<Member>,
+}

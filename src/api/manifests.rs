@@ -237,3 +237,46 @@ pub fn bulk_move(tokens: &[String], target: &BulkTarget, copy: bool) -> Result<R
     };
     request(Method::Post, "/manifests/bulk-options/move", p)
 }
+
+/// One manifest of a [`list`] answer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct ManifestSummary {
+    /// The name shown on the dashboard.
+    pub manifest_name: String,
+    /// The manifest token.
+    pub manifest_token: String,
+    /// The group token (`product_token` on older servers).
+    #[serde(default, alias = "product_token")]
+    pub group_token: Option<String>,
+    /// The folder token.
+    #[serde(default)]
+    pub folder_token: Option<String>,
+    /// When it was uploaded.
+    #[serde(default)]
+    pub upload_date: Option<String>,
+}
+
+/// One report of a [`reports`] answer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct ReportEntry {
+    /// The report token.
+    pub report_token: String,
+    /// When it was created.
+    #[serde(default)]
+    pub created_date: Option<String>,
+    /// The manifest it belongs to.
+    #[serde(default)]
+    pub manifest_token: Option<String>,
+}
+
+/// The answer of [`reports`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct ReportList {
+    /// The manifest token.
+    pub manifest_token: String,
+    /// The manifest name.
+    #[serde(default)]
+    pub manifest_name: Option<String>,
+    /// Its reports.
+    pub reports: Vec<ReportEntry>,
+}

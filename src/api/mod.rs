@@ -112,6 +112,38 @@ pub(crate) fn group_or_configured<'a>(
     segment(token, "group token")
 }
 
+/// The answer as a typed value; an answer of another shape is an operation error that says
+/// what did not fit.
+pub fn parse<T: serde::de::DeserializeOwned>(json: &Json) -> Result<T> {
+    T::deserialize(json).map_err(|e| {
+        let mut error = ServerError::from_status(200, b"");
+        error.malformed = Some(format!(
+            "the server's answer does not have the expected shape: {e}"
+        ));
+        error.into()
+    })
+}
+
+/// The `{success, message}` answer of deletes, custom scores, status changes and bulk moves.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct Outcome {
+    /// Whether the server did it.
+    pub success: bool,
+    /// What the server says.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// The `{message, status_code}` answer of group and folder changes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct Message {
+    /// What the server says.
+    pub message: String,
+    /// The status the server reports.
+    #[serde(default)]
+    pub status_code: Option<u16>,
+}
+
 /// Checks a 2xx answer for an error the server reported inside it: `"success": false` or a
 /// `status_code` of 400 or more. Such an answer is an operation failure with the server's message.
 pub fn check_answer(json: Json) -> Result<Json> {
@@ -143,6 +175,19 @@ mod tests {
             let e = segment(bad, "token").unwrap_err();
             assert_eq!(e.kind().exit_code(), 2, "{bad}");
         }
+    }
+
+    #[test]
+    fn typed_answers_and_misfits() {
+        let o: Outcome =
+            parse(&serde_json::json!({"success": true, "message": "ok", "x": 1})).unwrap();
+        assert!(o.success);
+        let e = parse::<Outcome>(&serde_json::json!({"message": "no success field"})).unwrap_err();
+        assert_eq!(e.kind().exit_code(), 1);
+        assert!(
+            e.to_string().contains("expected shape") && e.to_string().contains("success"),
+            "{e}"
+        );
     }
 
     #[test]

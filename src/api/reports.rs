@@ -67,3 +67,12 @@ pub fn compare(token_one: &str, token_two: &str, c: &Compare) -> Result<Request>
         .with("filtered", c.filter_results);
     request(Method::Get, "/reports/compare", p)
 }
+
+/// The answer of [`compare`]: CVE ids resolved and new from report one to report two.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct Comparison {
+    /// In report one, not in report two.
+    pub resolved: Vec<String>,
+    /// In report two, not in report one.
+    pub new: Vec<String>,
+}

@@ -10,7 +10,7 @@ use crate::cli::GlobalOpts;
 const LIST: Columns = &[
     ("NAME", "manifest_name"),
     ("TOKEN", "manifest_token"),
-    ("GROUP", "group_token"),
+    ("GROUP", "group_token|product_token"),
     ("FOLDER", "folder_token"),
     ("UPLOADED", "upload_date"),
 ];

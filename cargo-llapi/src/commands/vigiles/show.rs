@@ -12,7 +12,7 @@ use crate::cli::{GlobalOpts, MessageFormat};
 use crate::table::Table;
 use crate::{context, output};
 
-/// Columns of a table: (header, field of each object).
+/// Columns of a table: (header, field of each object; `a|b` takes the first field present).
 pub type Columns = &'static [(&'static str, &'static str)];
 
 /// How an answer is shown to people.
@@ -130,7 +130,8 @@ fn table(json: &Json, columns: Columns) -> String {
     }
     let mut t = Table::new(columns.iter().map(|(h, _)| *h));
     for item in items {
-        t.push(columns.iter().map(|(_, f)| cell(item.get(f))).collect());
+        let field = |f: &str| f.split('|').find_map(|name| item.get(name));
+        t.push(columns.iter().map(|(_, f)| cell(field(f))).collect());
     }
     t.render()
 }
@@ -234,11 +235,11 @@ mod tests {
 
     #[test]
     fn views() {
-        let list = json!([{"name": "a", "token": "T1", "x": 1}, {"name": "bb", "token": ""}]);
+        let list = json!([{"name": "a", "token": "T1", "x": 1}, {"name": "bb", "old": ""}]);
         assert_eq!(
             render(
                 &list,
-                View::Table(&[("NAME", "name"), ("TOKEN", "token")]),
+                View::Table(&[("NAME", "name"), ("TOKEN", "token|old")]),
                 ""
             ),
             "NAME  TOKEN\na     T1\nbb    -\n"
