@@ -342,6 +342,7 @@ fn a_server_error_on_every_command_exits_1_with_its_message() {
                 "{args:?}: {err}"
             );
             assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
+            assert!(!err.contains(e2e::KEY), "{args:?}: the key is never shown");
             let requests = w.server.requests();
             assert_eq!(requests.len(), 1, "{args:?}");
             assert_eq!(
@@ -403,6 +404,7 @@ fn a_dry_run_of_every_command_sends_nothing_and_shows_the_request() {
         let url = format!("{method} {}{path}", w.server.url());
         assert!(text.contains(&url), "{args:?}: {url} in {text}");
         assert!(text.contains("X-Auth-Signature"), "{args:?}: signed");
+        assert!(!text.contains(e2e::KEY), "{args:?}: the key is never shown");
 
         let out = w
             .cmd()
@@ -618,7 +620,7 @@ fn bad_arguments_exit_2_and_send_nothing() {
         (&["vigiles", "groups", "archive"], "GROUP_TOKEN"),
         (
             &["vigiles", "products", "info"],
-            "a group token is required",
+            "a product token is required: pass --product-token",
         ),
         (
             &["vigiles", "folders", "create", "f"],

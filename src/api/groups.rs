@@ -77,7 +77,7 @@ pub fn create(
 
 /// GET `/groups/{token}` (token given or configured), `subgroups` always sent.
 pub fn info(config: &Config, token: Option<&str>, subgroups: bool) -> Result<Request> {
-    let token = group_or_configured(token, config, "--group-token")?;
+    let token = group_or_configured(token, config, "group", "--group-token")?;
     let p = Params::new().with("subgroups", subgroups);
     request(Method::Get, &format!("/groups/{token}"), p)
 }
@@ -136,7 +136,7 @@ pub fn remove_member(token: &str, email: &str) -> Result<Request> {
 
 /// GET `/groups/{token}/settings` (token given or configured).
 pub fn settings(config: &Config, token: Option<&str>) -> Result<Request> {
-    let token = group_or_configured(token, config, "--group-token")?;
+    let token = group_or_configured(token, config, "group", "--group-token")?;
     request(
         Method::Get,
         &format!("/groups/{token}/settings"),
@@ -186,7 +186,7 @@ pub fn update_settings(config: &Config, token: Option<&str>, s: &Settings) -> Re
             "nothing to update: give at least one setting",
         ));
     }
-    let token = group_or_configured(token, config, "--group-token")?;
+    let token = group_or_configured(token, config, "group", "--group-token")?;
     request(Method::Patch, &format!("/groups/{token}/settings"), p)
 }
 
@@ -215,7 +215,7 @@ pub struct ActivityFilter {
 
 /// GET `/groups/{token}/activity_log` (token given or configured, also sent as `group_token`).
 pub fn activity_log(config: &Config, token: Option<&str>, f: &ActivityFilter) -> Result<Request> {
-    let token = group_or_configured(token, config, "GROUP_TOKEN")?;
+    let token = group_or_configured(token, config, "group", "GROUP_TOKEN")?;
     let mut p = Params::new().with("group_token", token);
     let log_type = f
         .log_type

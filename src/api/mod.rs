@@ -96,20 +96,22 @@ pub fn configured_group_field(config: &Config) -> &'static str {
         .field()
 }
 
-/// `explicit`, else the configured group token, else an input error explaining both.
+/// `explicit`, else the configured group (or product) token, else an input error explaining
+/// both; `what` is "group" or "product".
 pub(crate) fn group_or_configured<'a>(
     explicit: Option<&'a str>,
     config: &'a Config,
+    what: &str,
     flag: &str,
 ) -> Result<&'a str> {
     let token = explicit
         .or_else(|| configured_group(config))
         .ok_or_else(|| {
             Error::invalid(format!(
-            "a group token is required: pass {flag} or configure a dashboard config with a group"
-        ))
+                "a {what} token is required: pass {flag} or configure a dashboard config with a {what}"
+            ))
         })?;
-    segment(token, "group token")
+    segment(token, &format!("{what} token"))
 }
 
 /// The answer as a typed value; an answer of another shape is an operation error that says

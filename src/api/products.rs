@@ -21,6 +21,6 @@ pub fn create(name: &str, description: Option<&str>) -> Result<Request> {
 
 /// GET `/products/{token}` (token given or configured).
 pub fn info(config: &Config, token: Option<&str>) -> Result<Request> {
-    let token = group_or_configured(token, config, "--product-token")?;
+    let token = group_or_configured(token, config, "product", "--product-token")?;
     request(Method::Get, &format!("/products/{token}"), Params::new())
 }
