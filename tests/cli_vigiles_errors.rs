@@ -419,6 +419,31 @@ fn a_dry_run_of_every_command_sends_nothing_and_shows_the_request() {
         assert!(j["url"].as_str().unwrap().contains(path), "{args:?}: {j}");
     }
     assert!(w.server.requests().is_empty(), "a dry run sends nothing");
+
+    // Without any key file a dry run still shows the request, marked unsigned.
+    let bare = cli::Sandbox::new()
+        .cmd()
+        .args([
+            "--dry-run",
+            "--url",
+            &w.server.url(),
+            "vigiles",
+            "reports",
+            "download",
+            "pdf",
+            "RPT-1",
+            "--stdout",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&bare), 0, "{}", stderr(&bare));
+    assert!(
+        stdout(&bare).contains("UNSIGNED")
+            && stdout(&bare).contains("/api/v1/vigiles/reports/RPT-1?"),
+        "{}",
+        stdout(&bare)
+    );
+    assert!(w.server.requests().is_empty());
     assert!(
         !w.sb.path("out.json").exists() && !w.sb.path("vex.json").exists(),
         "a dry run writes no download"

@@ -7,7 +7,28 @@
 //! Fallbacks to the configured group or folder token read [`Config::dashboard`] explicitly.
 //!
 //! Answers are the server's JSON; [`check_answer`] turns an error reported inside a 2xx answer
-//! (`"success": false`, `"status_code": 4xx/5xx`) into an error.
+//! (`"success": false`, `"status_code": 4xx/5xx`) into an error, and [`parse`] reads the
+//! answers whose shape is known into the typed values of each module.
+//!
+//! ```
+//! # fn main() -> llapi::Result<()> {
+//! use llapi::api::manifests::{self, ListScope};
+//! let client = llapi::Client::builder()
+//!     .url("https://vigiles.example.com")
+//!     .dry_run(true)
+//!     .build()?;
+//! let scope = ListScope { group: Some("GRP-1".into()), folder: None };
+//! let request = manifests::list(client.config(), &scope)?;
+//! assert_eq!(request.resource, "/api/v1/vigiles/manifests");
+//! match client.call_json(&request)? {
+//!     llapi::Reply::Done(json) => {
+//!         let list: Vec<manifests::ManifestSummary> = llapi::api::parse(&llapi::api::check_answer(json)?)?;
+//!         println!("{} manifests", list.len());
+//!     }
+//!     llapi::Reply::DryRun(prepared) => assert!(prepared.url.ends_with("group_token=GRP-1")),
+//! }
+//! # Ok(()) }
+//! ```
 
 pub mod about;
 pub mod cves;
