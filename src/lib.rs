@@ -30,11 +30,13 @@ pub mod params;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod sbom;
 pub mod secret;
 pub mod signing;
 pub mod transport;
 pub mod upload;
 pub mod vigiles_manifest;
+pub mod yocto;
 
 pub use client::{Client, ClientBuilder, Reply};
 pub use config::Config;

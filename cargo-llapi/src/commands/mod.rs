@@ -4,9 +4,11 @@ pub mod about;
 pub mod api;
 pub mod config;
 pub mod heartbeat;
+pub mod manifest;
 pub mod spool;
 pub mod upload;
 pub mod vigiles;
+pub mod yocto_manifest;
 
 use crate::cli::{Cli, Command};
 
@@ -21,5 +23,7 @@ pub fn run(cli: &Cli) -> llapi::Result<()> {
         Command::Spool(args) => spool::run(global, args),
         Command::Vigiles(args) => vigiles::run(global, args),
         Command::About(args) => about::run(global, args),
+        Command::YoctoManifest(args) => yocto_manifest::run(global, args),
+        Command::Manifest(args) => manifest::run(global, args),
     }
 }
