@@ -442,3 +442,79 @@ fn workspace_metadata_settings_apply_and_flags_win() {
         "spool-dir from the workspace"
     );
 }
+
+/// A one-crate Cargo project with a path dependency (works offline).
+fn fixture_project(w: &World) -> std::path::PathBuf {
+    w.sb.write(
+        "demo/Cargo.toml",
+        "[package]\nname = \"demo\"\nversion = \"1.2.3\"\nedition = \"2021\"\nlicense = \"MIT/Apache-2.0\"\n\n[dependencies]\nhelper = { path = \"helper\" }\n\n[workspace]\n\n[workspace.metadata.llapi]\nformat = \"vigiles\"\n",
+    );
+    w.sb.write("demo/src/lib.rs", "");
+    w.sb.write(
+        "demo/helper/Cargo.toml",
+        "[package]\nname = \"helper\"\nversion = \"0.4.0\"\nedition = \"2021\"\n",
+    );
+    w.sb.write("demo/helper/src/lib.rs", "");
+    w.sb.path("demo")
+}
+
+#[test]
+fn without_file_the_project_manifest_is_generated_and_uploaded() {
+    let w = World::new();
+    let project = fixture_project(&w);
+    let out = w
+        .cmd()
+        .current_dir(&project)
+        .args(["upload", "--no-such-flag"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2, "unknown flags are usage errors");
+    let out = w
+        .cmd()
+        .current_dir(&project)
+        .args(["upload", "--format", "cyclonedx"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let m = &w.server.manifests()[0];
+    assert_eq!(m.param("manifest_name"), Some("demo-1.2.3"));
+    let bom: Json = serde_json::from_slice(m.bytes()).unwrap();
+    assert_eq!(bom["specVersion"], "1.6");
+    assert_eq!(bom["metadata"]["component"]["name"], "demo");
+    assert!(bom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["name"] == "helper"));
+
+    // The workspace's `format` applies when --format is not given.
+    let out = w
+        .cmd()
+        .current_dir(&project)
+        .arg("upload")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let vigiles: Json = serde_json::from_slice(w.server.manifests()[1].bytes()).unwrap();
+    assert!(vigiles["packages"]["helper"].is_object(), "{vigiles}");
+}
+
+#[test]
+fn main_job_dry_run_needs_no_key_and_no_server() {
+    let w = World::new();
+    let project = fixture_project(&w);
+    let out =
+        w.sb.cmd()
+            .current_dir(&project)
+            .args(["upload", "--dry-run", "--url", &w.server.url()])
+            .output()
+            .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("UNSIGNED"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("manifest_name = \"demo-1.2.3\""),
+        "{}",
+        stdout(&out)
+    );
+    assert!(w.server.requests().is_empty());
+}

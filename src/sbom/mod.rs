@@ -273,41 +273,20 @@ pub fn generate_for_project(
 /// `format` of `[workspace.metadata.llapi]` (or `[package.metadata.llapi]`) in a Cargo.toml;
 /// `None` when the file or the key is absent.
 pub fn configured_format(cargo_toml: &Path) -> Result<Option<Format>> {
-    let text = match std::fs::read_to_string(cargo_toml) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(Error::ReadFile {
-                what: "Cargo.toml",
-                path: cargo_toml.to_owned(),
-                source,
-            })
-        }
-    };
-    let doc: toml::Table = toml::from_str(&text).map_err(|e| Error::Parse {
-        what: "Cargo.toml",
-        path: cargo_toml.to_owned(),
-        format: "TOML",
-        detail: e.message().to_owned(),
-    })?;
-    let value = ["workspace", "package"].iter().find_map(|section| {
-        doc.get(*section)?
-            .get("metadata")?
-            .get("llapi")?
-            .get("format")
-    });
-    match value {
+    if !cargo_toml.is_file() {
+        return Ok(None);
+    }
+    let dir = cargo_toml.parent().unwrap_or(Path::new("."));
+    let project = crate::config::ProjectSettings::discover(Some(cargo_toml), dir)?;
+    match project.string(&["format"])? {
         None => Ok(None),
-        Some(toml::Value::String(s)) => s.parse().map(Some).map_err(|e: Error| {
+        Some((text, found)) => text.parse().map(Some).map_err(|e: Error| {
             Error::invalid(format!(
-                "{}: [workspace.metadata.llapi] format: {e}",
-                cargo_toml.display()
+                "{} in {}: format: {e}",
+                found.table.name(),
+                found.manifest.display()
             ))
         }),
-        Some(_) => Err(Error::invalid(format!(
-            "{}: [workspace.metadata.llapi] format must be a string",
-            cargo_toml.display()
-        ))),
     }
 }
 

@@ -35,9 +35,6 @@ pub struct ProjectArgs {
     /// Require Cargo.lock to be up to date
     #[arg(long)]
     pub locked: bool,
-    /// Run cargo without accessing the network
-    #[arg(long)]
-    pub offline: bool,
     /// Both --locked and --offline
     #[arg(long)]
     pub frozen: bool,
@@ -51,14 +48,17 @@ pub struct ProjectArgs {
     /// Keep the selected members' dev-dependencies (marked as such)
     #[arg(long)]
     pub include_dev: bool,
-    /// Manifest name [default: root package NAME-VERSION, or the workspace directory name]
-    #[arg(long, value_name = "NAME")]
-    pub name: Option<String>,
 }
 
 impl ProjectArgs {
-    /// The library options these flags (and the global `--manifest-path`) ask for.
-    pub fn options(&self, global: &GlobalOpts) -> llapi::Result<SbomOptions> {
+    /// The library options these flags (and the global `--manifest-path`) ask for; `name` and
+    /// `offline` come from the command, whose own flags they are.
+    pub fn options(
+        &self,
+        global: &GlobalOpts,
+        name: Option<String>,
+        offline: bool,
+    ) -> llapi::Result<SbomOptions> {
         let input = match &self.metadata_json {
             Some(metadata_json) => {
                 let cargo_only = [
@@ -66,7 +66,7 @@ impl ProjectArgs {
                     (self.all_features, "--all-features"),
                     (self.no_default_features, "--no-default-features"),
                     (self.locked, "--locked"),
-                    (self.offline, "--offline"),
+                    (offline, "--offline"),
                     (self.frozen, "--frozen"),
                 ];
                 if let Some((_, flag)) = cargo_only.iter().find(|(on, _)| *on) {
@@ -85,7 +85,7 @@ impl ProjectArgs {
                 all_features: self.all_features,
                 no_default_features: self.no_default_features,
                 locked: self.locked,
-                offline: self.offline,
+                offline,
                 frozen: self.frozen,
             }),
         };
@@ -100,7 +100,7 @@ impl ProjectArgs {
                 None => TargetSpec::Host,
             },
             include_dev: self.include_dev,
-            name: self.name.clone(),
+            name,
             timestamp: None,
         })
     }
@@ -111,6 +111,16 @@ impl ProjectArgs {
 pub struct ManifestArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
+    /// Manifest name [default: root package NAME-VERSION, or the workspace directory name]
+    #[arg(
+        long,
+        value_name = "NAME",
+        help_heading = "Package selection and graph source"
+    )]
+    pub name: Option<String>,
+    /// Run cargo without accessing the network
+    #[arg(long, help_heading = "Package selection and graph source")]
+    pub offline: bool,
     /// cyclonedx (CycloneDX 1.6 JSON), spdx (SPDX 2.3 JSON) or vigiles
     /// [default: `format` of [workspace.metadata.llapi], else cyclonedx]
     #[arg(long, value_name = "FORMAT", value_parser = parse_format, help_heading = "Output")]
@@ -120,13 +130,16 @@ pub struct ManifestArgs {
     pub output: Option<PathBuf>,
 }
 
-fn parse_format(text: &str) -> Result<Format, String> {
+/// Parses `--format`.
+pub fn parse_format(text: &str) -> Result<Format, String> {
     text.parse().map_err(|e: llapi::Error| e.to_string())
 }
 
 /// Runs `manifest`.
 pub fn run(global: &GlobalOpts, args: &ManifestArgs) -> llapi::Result<()> {
-    let options = args.project.options(global)?;
+    let options = args
+        .project
+        .options(global, args.name.clone(), args.offline)?;
     let generated = sbom::generate_for_project(&options, args.format)?;
     match &args.output {
         Some(path) => llapi::fsutil::atomic_write(path, |w| w.write_all(&generated.bytes))?,
