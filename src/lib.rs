@@ -18,6 +18,7 @@
 //!
 //! The library logs through the [`log`] facade and installs no logger.
 
+pub mod api;
 pub mod client;
 pub mod config;
 pub mod dry_run;

@@ -9,6 +9,7 @@ mod context;
 mod logging;
 mod output;
 mod progress;
+mod table;
 
 use std::process::ExitCode;
 
