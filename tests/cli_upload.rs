@@ -518,3 +518,55 @@ fn main_job_dry_run_needs_no_key_and_no_server() {
     );
     assert!(w.server.requests().is_empty());
 }
+
+#[test]
+fn cyclonedx_export_options_reach_the_server_and_the_file_gets_their_extension() {
+    let w = World::new();
+    let file = w.manifest("img.json", &vigiles_manifest("img", true));
+    let export = w.sb.path("vex.out");
+    let out = w
+        .cmd()
+        .arg("upload")
+        .arg(&file)
+        .args([
+            "--export-format",
+            "cyclonedx-vex",
+            "--cyclonedx-format",
+            "xml",
+            "--cyclonedx-version",
+            "1.6",
+        ])
+        .arg("--export-path")
+        .arg(&export)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let m = &w.server.manifests()[0];
+    assert_eq!(m.param("export_format"), Some("cyclonedx-vex"));
+    assert_eq!(m.param("cyclonedx_format"), Some("xml"));
+    assert_eq!(m.param("cyclonedx_version"), Some("1.6"));
+    assert!(w.sb.path("vex.xml").is_file());
+    let bad = w
+        .cmd()
+        .arg("upload")
+        .arg(&file)
+        .args(["--export-format", "csv", "--cyclonedx-format", "xml"])
+        .arg("--export-path")
+        .arg(&export)
+        .output()
+        .unwrap();
+    assert_eq!(code(&bad), 2, "{}", stderr(&bad));
+    let bad = w
+        .cmd()
+        .arg("upload")
+        .arg(&file)
+        .args(["--ecosystems", "cargo"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&bad), 2);
+    assert!(
+        stderr(&bad).contains("unknown ecosystem"),
+        "{}",
+        stderr(&bad)
+    );
+}
