@@ -13,6 +13,7 @@ use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 
 use crate::form::{FormBody, FormReader};
+use crate::transport::Progress;
 
 /// Size of the frames handed to hyper.
 pub const CHUNK: usize = 256 * 1024;
@@ -21,6 +22,8 @@ pub const CHUNK: usize = 256 * 1024;
 pub struct StreamedBody {
     reader: FormReader,
     remaining: u64,
+    total: u64,
+    progress: Option<Progress>,
 }
 
 impl StreamedBody {
@@ -29,7 +32,15 @@ impl StreamedBody {
         StreamedBody {
             reader: form.reader(),
             remaining: form.len(),
+            total: form.len(),
+            progress: None,
         }
+    }
+
+    /// Reports (bytes handed to hyper, total) after every frame.
+    pub fn with_progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
     }
 
     /// The next frame: up to [`CHUNK`] bytes, `None` at the end.
@@ -57,6 +68,9 @@ impl StreamedBody {
         }
         buf.truncate(filled);
         self.remaining -= filled as u64;
+        if let Some(report) = &self.progress {
+            report(self.total - self.remaining, self.total);
+        }
         Ok(Some(Bytes::from(buf)))
     }
 }
@@ -107,7 +121,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let content: Vec<u8> = (0..700_000u32).map(|i| (i % 253) as u8).collect();
         let form = body_of(&content, dir.path());
-        let mut body = StreamedBody::new(&form);
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let mut body =
+            StreamedBody::new(&form).with_progress(std::sync::Arc::new(move |sent, total| {
+                log.lock().unwrap().push((sent, total))
+            }));
         assert_eq!(body.size_hint().exact(), Some(form.len()));
         let mut all = Vec::new();
         let mut frames = 0;
@@ -119,6 +138,10 @@ mod tests {
         assert!(body.is_end_stream());
         assert_eq!(all, form.to_bytes().unwrap());
         assert_eq!(frames as u64, form.len().div_ceil(CHUNK as u64));
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), frames);
+        assert_eq!(seen.last(), Some(&(form.len(), form.len())));
+        assert!(seen.windows(2).all(|w| w[0].0 < w[1].0));
     }
 
     #[test]

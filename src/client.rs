@@ -14,7 +14,7 @@ use crate::params::Params;
 use crate::request::{Method, Prepared, Request};
 use crate::response::ServerError;
 use crate::retry::RetryPolicy;
-use crate::transport::{Response, Transport, TransportFailure, TransportOptions};
+use crate::transport::{Progress, Response, Transport, TransportFailure, TransportOptions};
 
 /// Heartbeat of the current service.
 pub const HEARTBEAT: &str = "/api/v1/vigiles/heartbeat";
@@ -188,7 +188,11 @@ impl Client {
 
     /// Checks connectivity and credentials: POST heartbeat, expecting `{"ok": true}`.
     pub fn heartbeat(&self) -> Result<Reply<()>> {
-        let resource = self.heartbeat_resource();
+        self.heartbeat_at(self.heartbeat_resource())
+    }
+
+    /// Heartbeat at an explicit path ([`HEARTBEAT`] or [`LEGACY_HEARTBEAT`]).
+    pub fn heartbeat_at(&self, resource: &str) -> Result<Reply<()>> {
         let request = Request::new(Method::Post, resource, Params::new())?;
         match self.call_json(&request)? {
             Reply::DryRun(d) => Ok(Reply::DryRun(d)),
@@ -230,12 +234,21 @@ impl Client {
     /// Sends a prepared request with the retry policy. Success is a 2xx answer; anything else
     /// is an error that says what happened on the last attempt.
     pub fn execute(&self, prepared: &Prepared) -> Result<Response> {
+        self.execute_with_progress(prepared, None)
+    }
+
+    /// [`Client::execute`], reporting (bytes sent, total) while a large body streams.
+    pub fn execute_with_progress(
+        &self,
+        prepared: &Prepared,
+        progress: Option<&Progress>,
+    ) -> Result<Response> {
         let transport = self.transport()?;
         let started = Instant::now();
         let mut waited = Duration::ZERO;
         let attempts = self.retry.attempts();
         for attempt in 1.. {
-            let outcome = transport.send(prepared);
+            let outcome = transport.send(prepared, progress);
             let (retryable, retry_after, error) = match outcome {
                 Ok(r) if (200..300).contains(&r.status) => return Ok(r),
                 Ok(r) => {

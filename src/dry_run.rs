@@ -140,6 +140,7 @@ const MESSAGE_SHOWN: usize = 2000;
 struct JsonString<'w> {
     out: &'w mut dyn Write,
     carry: Vec<u8>,
+    buf: Vec<u8>,
 }
 
 impl<'w> JsonString<'w> {
@@ -148,6 +149,7 @@ impl<'w> JsonString<'w> {
         Ok(JsonString {
             out,
             carry: Vec::new(),
+            buf: Vec::new(),
         })
     }
 
@@ -180,37 +182,39 @@ impl<'w> JsonString<'w> {
         }
     }
 
+    /// Escapes `text` into a reused buffer and writes it in one piece (a manifest has a quote
+    /// or newline every few bytes: one write per run would be millions of calls).
     fn escape(&mut self, text: &str) -> std::io::Result<()> {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let bytes = text.as_bytes();
+        let buf = &mut self.buf;
+        buf.clear();
+        buf.reserve(bytes.len() + bytes.len() / 4);
         let mut start = 0;
         for (i, &b) in bytes.iter().enumerate() {
-            let short: &[u8] = match b {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0..=0x1f => b"",
-                _ => continue,
-            };
-            self.out.write_all(&bytes[start..i])?;
-            if short.is_empty() {
-                let code = [
+            if b >= 0x20 && b != b'"' && b != b'\\' {
+                continue;
+            }
+            buf.extend_from_slice(&bytes[start..i]);
+            match b {
+                b'"' => buf.extend_from_slice(b"\\\""),
+                b'\\' => buf.extend_from_slice(b"\\\\"),
+                b'\n' => buf.extend_from_slice(b"\\n"),
+                b'\r' => buf.extend_from_slice(b"\\r"),
+                b'\t' => buf.extend_from_slice(b"\\t"),
+                _ => buf.extend_from_slice(&[
                     b'\\',
                     b'u',
                     b'0',
                     b'0',
                     HEX[(b >> 4) as usize],
                     HEX[(b & 15) as usize],
-                ];
-                self.out.write_all(&code)?;
-            } else {
-                self.out.write_all(short)?;
+                ]),
             }
             start = i + 1;
         }
-        self.out.write_all(&bytes[start..])
+        buf.extend_from_slice(&bytes[start..]);
+        self.out.write_all(buf)
     }
 
     fn finish(mut self) -> std::io::Result<()> {

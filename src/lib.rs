@@ -18,6 +18,7 @@
 //!
 //! The library logs through the [`log`] facade and installs no logger.
 
+pub mod api;
 pub mod body_stream;
 pub mod client;
 pub mod config;
@@ -30,11 +31,13 @@ pub mod params;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod sbom;
 pub mod secret;
 pub mod signing;
 pub mod transport;
 pub mod upload;
 pub mod vigiles_manifest;
+pub mod yocto;
 
 pub use client::{Client, ClientBuilder, Reply};
 pub use config::Config;

@@ -18,6 +18,9 @@ pub const USER_AGENT: &str = concat!("cargo-llapi/", env!("CARGO_PKG_VERSION"));
 /// (in [`crate::body_stream::CHUNK`] pieces, never whole).
 const IN_MEMORY_BODY: u64 = 4 * 1024 * 1024;
 
+/// Called with (bytes sent, total) while a large body streams.
+pub type Progress = std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>;
+
 /// Connection and TLS settings.
 #[derive(Debug, Clone)]
 pub struct TransportOptions {
@@ -199,10 +202,17 @@ impl Transport {
         Ok(self.streamer.get_or_init(|| Streamer { runtime, client }))
     }
 
-    /// Sends one attempt of a prepared request.
-    pub fn send(&self, prepared: &Prepared) -> std::result::Result<Response, TransportFailure> {
+    /// Sends one attempt of a prepared request; `progress` hears how much of a large
+    /// (streamed) body has been sent.
+    pub fn send(
+        &self,
+        prepared: &Prepared,
+        progress: Option<&Progress>,
+    ) -> std::result::Result<Response, TransportFailure> {
         match &prepared.body {
-            Some(body) if body.len() > IN_MEMORY_BODY => self.send_streamed(prepared, body),
+            Some(body) if body.len() > IN_MEMORY_BODY => {
+                self.send_streamed(prepared, body, progress)
+            }
             _ => self.send_in_memory(prepared),
         }
     }
@@ -242,14 +252,19 @@ impl Transport {
         &self,
         prepared: &Prepared,
         body: &FormBody,
+        progress: Option<&Progress>,
     ) -> std::result::Result<Response, TransportFailure> {
         let streamer = self.streamer()?;
+        let mut streamed = StreamedBody::new(body);
+        if let Some(report) = progress {
+            streamed = streamed.with_progress(report.clone());
+        }
         let mut request = streamer
             .client
             .request(method(prepared), &prepared.url)
             .header(reqwest::header::CONTENT_TYPE, FORM)
             .header(reqwest::header::CONTENT_LENGTH, body.len())
-            .body(reqwest::Body::wrap(StreamedBody::new(body)));
+            .body(reqwest::Body::wrap(streamed));
         if let Some(signature) = prepared.signature() {
             request = request.header(SIGNATURE_HEADER, signature);
         }

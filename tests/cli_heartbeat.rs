@@ -102,3 +102,11 @@ fn dry_run_sends_nothing() {
     assert!(w.server.requests().is_empty());
     assert!(!stdout(&out).contains(e2e::KEY));
 }
+
+#[test]
+fn heartbeat_legacy_flag_uses_the_old_path() {
+    let w = World::new();
+    let out = w.cmd().args(["heartbeat", "--legacy"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(w.server.requests()[0].path, "/api/v1/heartbeat");
+}

@@ -401,3 +401,172 @@ fn json_output_and_report_file_never_hold_the_key() {
     assert!(!has_key(&w.all_files_except_key()));
     assert!(!has_key(&out.stdout) && !has_key(&out.stderr));
 }
+
+#[test]
+fn workspace_metadata_settings_apply_and_flags_win() {
+    let w = World::new();
+    w.sb.write(
+        "proj/Cargo.toml",
+        "[workspace]\nmembers = []\n\n[workspace.metadata.llapi]\nfilter-results = true\nextra-fields = [\"impact\"]\nsubscribe = \"daily\"\nfail-on = \"unfixed\"\nspool-dir = \"kept\"\n",
+    );
+    let file = w.manifest("proj/v.json", &vigiles_manifest("v", true));
+    let run = |extra: &[&str]| {
+        w.cmd()
+            .current_dir(w.sb.path("proj"))
+            .env_remove("LLAPI_SPOOL_DIR")
+            .arg("upload")
+            .arg(&file)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(
+        code(&out),
+        3,
+        "fail-on from the workspace: {}",
+        stderr(&out)
+    );
+    let m = &w.server.manifests()[0];
+    assert_eq!(m.param("filter_results"), Some("True"));
+    assert_eq!(m.param("subscribe"), Some("daily"));
+    let out = run(&["--fail-on", "unfixed=99", "--subscribe", "monthly"]);
+    assert_eq!(code(&out), 0, "flags win: {}", stderr(&out));
+    assert_eq!(w.server.manifests()[1].param("subscribe"), Some("monthly"));
+    w.server.set_script(vec![Step::status(500).always()]);
+    let out = run(&["--retries", "0"]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(
+        std::fs::read_dir(w.sb.path("proj/kept")).unwrap().count(),
+        1,
+        "spool-dir from the workspace"
+    );
+}
+
+/// A one-crate Cargo project with a path dependency (works offline).
+fn fixture_project(w: &World) -> std::path::PathBuf {
+    w.sb.write(
+        "demo/Cargo.toml",
+        "[package]\nname = \"demo\"\nversion = \"1.2.3\"\nedition = \"2021\"\nlicense = \"MIT/Apache-2.0\"\n\n[dependencies]\nhelper = { path = \"helper\" }\n\n[workspace]\n\n[workspace.metadata.llapi]\nformat = \"vigiles\"\n",
+    );
+    w.sb.write("demo/src/lib.rs", "");
+    w.sb.write(
+        "demo/helper/Cargo.toml",
+        "[package]\nname = \"helper\"\nversion = \"0.4.0\"\nedition = \"2021\"\n",
+    );
+    w.sb.write("demo/helper/src/lib.rs", "");
+    w.sb.path("demo")
+}
+
+#[test]
+fn without_file_the_project_manifest_is_generated_and_uploaded() {
+    let w = World::new();
+    let project = fixture_project(&w);
+    let out = w
+        .cmd()
+        .current_dir(&project)
+        .args(["upload", "--no-such-flag"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2, "unknown flags are usage errors");
+    let out = w
+        .cmd()
+        .current_dir(&project)
+        .args(["upload", "--format", "cyclonedx"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let m = &w.server.manifests()[0];
+    assert_eq!(m.param("manifest_name"), Some("demo-1.2.3"));
+    let bom: Json = serde_json::from_slice(m.bytes()).unwrap();
+    assert_eq!(bom["specVersion"], "1.6");
+    assert_eq!(bom["metadata"]["component"]["name"], "demo");
+    assert!(bom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["name"] == "helper"));
+
+    // The workspace's `format` applies when --format is not given.
+    let out = w
+        .cmd()
+        .current_dir(&project)
+        .arg("upload")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let vigiles: Json = serde_json::from_slice(w.server.manifests()[1].bytes()).unwrap();
+    assert!(vigiles["packages"]["helper"].is_object(), "{vigiles}");
+}
+
+#[test]
+fn main_job_dry_run_needs_no_key_and_no_server() {
+    let w = World::new();
+    let project = fixture_project(&w);
+    let out =
+        w.sb.cmd()
+            .current_dir(&project)
+            .args(["upload", "--dry-run", "--url", &w.server.url()])
+            .output()
+            .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("UNSIGNED"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("manifest_name = \"demo-1.2.3\""),
+        "{}",
+        stdout(&out)
+    );
+    assert!(w.server.requests().is_empty());
+}
+
+#[test]
+fn cyclonedx_export_options_reach_the_server_and_the_file_gets_their_extension() {
+    let w = World::new();
+    let file = w.manifest("img.json", &vigiles_manifest("img", true));
+    let export = w.sb.path("vex.out");
+    let out = w
+        .cmd()
+        .arg("upload")
+        .arg(&file)
+        .args([
+            "--export-format",
+            "cyclonedx-vex",
+            "--cyclonedx-format",
+            "xml",
+            "--cyclonedx-version",
+            "1.6",
+        ])
+        .arg("--export-path")
+        .arg(&export)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let m = &w.server.manifests()[0];
+    assert_eq!(m.param("export_format"), Some("cyclonedx-vex"));
+    assert_eq!(m.param("cyclonedx_format"), Some("xml"));
+    assert_eq!(m.param("cyclonedx_version"), Some("1.6"));
+    assert!(w.sb.path("vex.xml").is_file());
+    let bad = w
+        .cmd()
+        .arg("upload")
+        .arg(&file)
+        .args(["--export-format", "csv", "--cyclonedx-format", "xml"])
+        .arg("--export-path")
+        .arg(&export)
+        .output()
+        .unwrap();
+    assert_eq!(code(&bad), 2, "{}", stderr(&bad));
+    let bad = w
+        .cmd()
+        .arg("upload")
+        .arg(&file)
+        .args(["--ecosystems", "cargo"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&bad), 2);
+    assert!(
+        stderr(&bad).contains("unknown ecosystem"),
+        "{}",
+        stderr(&bad)
+    );
+}

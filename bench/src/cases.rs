@@ -324,16 +324,17 @@ fn live(env: &Env, runs: usize, report: &mut Report) -> Result<(), String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let metadata = || {
         let mut c = env.tool(Path::new(&cargo));
-        c.args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--offline",
-            "--filter-platform",
-            &triple,
-        ])
-        .arg("--manifest-path")
-        .arg(&manifest);
+        env.with_user_home(&mut c)
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--offline",
+                "--filter-platform",
+                &triple,
+            ])
+            .arg("--manifest-path")
+            .arg(&manifest);
         c
     };
     eprintln!("sbom live cargo metadata ...");
@@ -344,7 +345,8 @@ fn live(env: &Env, runs: usize, report: &mut Report) -> Result<(), String> {
     let out = env.path("live.cdx.json");
     let ours = env.bench(runs, || {
         let mut c = env.llapi();
-        c.env("CARGO", &cargo)
+        env.with_user_home(&mut c)
+            .env("CARGO", &cargo)
             .args([
                 "manifest",
                 "--format",

@@ -18,6 +18,8 @@ pub struct Env {
     pub tmp: tempfile::TempDir,
     /// A key file for `KEY`.
     pub key_file: PathBuf,
+    /// The user's HOME (cargo run through rustup needs it to find the toolchain).
+    pub user_home: Option<std::ffi::OsString>,
 }
 
 impl Env {
@@ -54,6 +56,7 @@ impl Env {
             bin_dir,
             tmp,
             key_file,
+            user_home: std::env::var_os("HOME"),
         })
     }
 
@@ -78,6 +81,14 @@ impl Env {
         }
         c.arg("--key-file").arg(&self.key_file);
         c
+    }
+
+    /// `cmd` with the user's HOME back (for anything that runs cargo).
+    pub fn with_user_home<'c>(&self, cmd: &'c mut Command) -> &'c mut Command {
+        match &self.user_home {
+            Some(home) => cmd.env("HOME", home),
+            None => cmd.env_remove("HOME"),
+        }
     }
 
     /// Any program, run in the scratch directory with its output discarded.

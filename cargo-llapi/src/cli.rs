@@ -93,6 +93,14 @@ pub enum Command {
     Upload(Box<commands::upload::UploadArgs>),
     /// List or send uploads kept in the spool
     Spool(commands::spool::SpoolArgs),
+    /// Every Vigiles API operation: manifests, reports, groups, products, folders, cves
+    Vigiles(commands::vigiles::VigilesArgs),
+    /// Show the service's application and database versions
+    About(commands::about::AboutArgs),
+    /// Build the Vigiles manifest of a Yocto image from llapi.bbclass metadata
+    YoctoManifest(commands::yocto_manifest::YoctoManifestArgs),
+    /// Write the build manifest (SBOM) of the Cargo project: CycloneDX, SPDX or Vigiles
+    Manifest(commands::manifest::ManifestArgs),
 }
 
 /// Parses the process arguments, dropping the `llapi` that cargo inserts when run as `cargo llapi`.

@@ -8,6 +8,8 @@ mod commands;
 mod context;
 mod logging;
 mod output;
+mod progress;
+mod table;
 
 use std::process::ExitCode;
 

@@ -122,6 +122,51 @@ impl ProjectSettings {
         }
     }
 
+    /// A boolean setting.
+    pub fn boolean(&self, names: &[&str]) -> Result<Option<bool>> {
+        match self.get(names) {
+            None => Ok(None),
+            Some(found) => found.value.as_bool().map(Some).ok_or_else(|| {
+                Error::invalid(format!(
+                    "{} in {}: `{}` must be true or false",
+                    found.table.name(),
+                    found.manifest.display(),
+                    names[0]
+                ))
+            }),
+        }
+    }
+
+    /// A list of strings, written as a TOML array or as one comma-separated string.
+    pub fn strings(&self, names: &[&str]) -> Result<Option<Vec<String>>> {
+        let Some(found) = self.get(names) else {
+            return Ok(None);
+        };
+        let bad = || {
+            Error::invalid(format!(
+                "{} in {}: `{}` must be a string or an array of strings",
+                found.table.name(),
+                found.manifest.display(),
+                names[0]
+            ))
+        };
+        match found.value {
+            toml::Value::String(s) => Ok(Some(
+                s.split(',')
+                    .map(str::trim)
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            )),
+            toml::Value::Array(items) => items
+                .iter()
+                .map(|i| i.as_str().map(str::to_owned).ok_or_else(bad))
+                .collect::<Result<Vec<_>>>()
+                .map(Some),
+            _ => Err(bad()),
+        }
+    }
+
     /// A path setting, resolved against the directory of the Cargo.toml that sets it.
     pub fn path(&self, names: &[&str]) -> Result<Option<(PathBuf, Found<'_>)>> {
         Ok(self.string(names)?.map(|(s, found)| {

@@ -4,6 +4,7 @@ pub mod ecosystems;
 pub mod export;
 pub mod options;
 pub mod report;
+pub mod settings;
 pub mod spool;
 pub mod target;
 
@@ -57,14 +58,28 @@ impl From<Error> for Failure {
 }
 
 /// Uploads manifests with one client, one set of options and one target.
-#[derive(Debug)]
 pub struct Uploader<'a> {
     client: &'a Client,
     options: UploadOptions,
     target: Target,
     spool: Option<Spool>,
     offline: bool,
+    progress: Option<FileProgress>,
 }
+
+impl std::fmt::Debug for Uploader<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Uploader")
+            .field("options", &self.options)
+            .field("target", &self.target)
+            .field("spool", &self.spool)
+            .field("offline", &self.offline)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Called with (file, bytes sent, total) while a large manifest streams to the server.
+pub type FileProgress = std::sync::Arc<dyn Fn(&Path, u64, u64) + Send + Sync>;
 
 impl<'a> Uploader<'a> {
     /// Checks the options and resolves the target (warning once about the Private Workspace).
@@ -87,7 +102,14 @@ impl<'a> Uploader<'a> {
             target,
             spool,
             offline,
+            progress: None,
         })
+    }
+
+    /// Reports the progress of large uploads.
+    pub fn with_progress(mut self, progress: FileProgress) -> Self {
+        self.progress = Some(progress);
+        self
     }
 
     /// The target.
@@ -120,9 +142,14 @@ impl<'a> Uploader<'a> {
         if self.client.is_dry_run() {
             return Ok(Outcome::DryRun(Box::new(prepared)));
         }
+        let progress = self.progress.clone().map(|report| {
+            let file = file.to_path_buf();
+            std::sync::Arc::new(move |sent, total| report(&file, sent, total))
+                as crate::transport::Progress
+        });
         let sent = self
             .client
-            .execute(&prepared)
+            .execute_with_progress(&prepared, progress.as_ref())
             .and_then(|response| parse_json(&response));
         match sent {
             Ok(mut result) => {

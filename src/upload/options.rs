@@ -66,7 +66,8 @@ pub struct UploadOptions {
     pub cyclonedx_version: Option<String>,
 }
 
-fn one_of(value: &str, allowed: &[&str], flag: &str) -> Result<String> {
+/// `value` (case-insensitive, trimmed) as spelled in `allowed`, else an input error naming `flag`.
+pub(crate) fn one_of(value: &str, allowed: &[&str], flag: &str) -> Result<String> {
     allowed
         .iter()
         .find(|a| a.eq_ignore_ascii_case(value.trim()))

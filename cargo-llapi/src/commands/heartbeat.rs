@@ -7,12 +7,21 @@ use crate::{context, output};
 
 /// Arguments of `heartbeat`.
 #[derive(Debug, clap::Args)]
-pub struct HeartbeatArgs {}
+pub struct HeartbeatArgs {
+    /// Use the retired linuxlink.timesys.com path /api/v1/heartbeat (chosen automatically for that host)
+    #[arg(long)]
+    pub legacy: bool,
+}
 
 /// Runs `heartbeat`: exit 0 when the server answers `{"ok": true}`.
-pub fn run(global: &GlobalOpts, _args: &HeartbeatArgs) -> llapi::Result<()> {
+pub fn run(global: &GlobalOpts, args: &HeartbeatArgs) -> llapi::Result<()> {
     let client = context::client(global, context::overrides(global))?;
-    match client.heartbeat()? {
+    let reply = if args.legacy {
+        client.heartbeat_at(llapi::client::LEGACY_HEARTBEAT)?
+    } else {
+        client.heartbeat()?
+    };
+    match reply {
         Reply::DryRun(prepared) => output::dry_run(global, &prepared),
         Reply::Done(()) => {
             let url = &client.config().url.value;

@@ -1,10 +1,14 @@
 //! One module per command; each has its clap `Args` and a `run` function.
 
+pub mod about;
 pub mod api;
 pub mod config;
 pub mod heartbeat;
+pub mod manifest;
 pub mod spool;
 pub mod upload;
+pub mod vigiles;
+pub mod yocto_manifest;
 
 use crate::cli::{Cli, Command};
 
@@ -17,5 +21,9 @@ pub fn run(cli: &Cli) -> llapi::Result<()> {
         Command::Api(args) => api::run(global, args),
         Command::Upload(args) => upload::run(global, args),
         Command::Spool(args) => spool::run(global, args),
+        Command::Vigiles(args) => vigiles::run(global, args),
+        Command::About(args) => about::run(global, args),
+        Command::YoctoManifest(args) => yocto_manifest::run(global, args),
+        Command::Manifest(args) => manifest::run(global, args),
     }
 }

@@ -8,14 +8,23 @@ use llapi::{Error, Result};
 use serde_json::{json, Value as Json};
 
 use crate::cli::{GlobalOpts, MessageFormat};
+use crate::commands::manifest::ProjectArgs;
 use crate::{context, output};
 
 /// Arguments of `upload`.
 #[derive(Debug, clap::Args)]
 pub struct UploadArgs {
-    /// Manifest files to upload (sent byte for byte)
+    /// Manifest files to upload (sent byte for byte); without FILE, the manifest (SBOM) of the
+    /// current Cargo project is generated and uploaded
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Without FILE: which packages the generated manifest describes
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Without FILE: format of the generated manifest: cyclonedx, spdx or vigiles
+    /// [default: `format` of [workspace.metadata.llapi], else cyclonedx]
+    #[arg(long, value_name = "FORMAT", value_parser = crate::commands::manifest::parse_format)]
+    pub format: Option<llapi::sbom::Format>,
     /// Manifest name on the dashboard
     #[arg(short = 'n', long)]
     pub name: Option<String>,
@@ -64,7 +73,7 @@ pub struct UploadArgs {
     /// Write the full text report here
     #[arg(long, value_name = "PATH")]
     pub report_file: Option<PathBuf>,
-    /// Send nothing: queue the uploads in the spool for `spool flush`
+    /// Send nothing: queue the uploads in the spool for `spool flush` (and run cargo offline)
     #[arg(long)]
     pub offline: bool,
     /// Spool directory for uploads that fail or are queued [env: LLAPI_SPOOL_DIR]
@@ -98,9 +107,6 @@ impl UploadArgs {
     }
 
     fn check(&self, global: &GlobalOpts) -> Result<()> {
-        if self.files.is_empty() {
-            return Err(Error::invalid("no manifest given: upload FILE..."));
-        }
         if self.files.len() > 1 && (self.name.is_some() || self.export_path.is_some()) {
             return Err(Error::invalid(
                 "--name and --export-path apply to a single FILE",
@@ -127,22 +133,76 @@ impl UploadArgs {
 /// Runs `upload`.
 pub fn run(global: &GlobalOpts, args: &UploadArgs) -> Result<()> {
     args.check(global)?;
+    if args.files.is_empty() {
+        return upload_generated(global, args);
+    }
+    upload_files(global, args, &args.files, None)
+}
+
+/// Generates the current project's manifest into a private temporary file and uploads it.
+fn upload_generated(global: &GlobalOpts, args: &UploadArgs) -> Result<()> {
+    let options = args
+        .project
+        .options(global, args.name.clone(), args.offline)?;
+    let generated = llapi::sbom::generate_for_project(&options, args.format)?;
+    log::info!("{}", generated.inventory.summary(generated.format));
+    let file = tempfile::Builder::new()
+        .prefix(&format!("{}.", generated.name))
+        .suffix(&format!(".{}", generated.format.extension()))
+        .tempfile()
+        .map_err(|e| Error::io("cannot create a temporary file for the manifest", e))?;
+    std::fs::write(file.path(), &generated.bytes)
+        .map_err(|e| Error::io("cannot write the generated manifest", e))?;
+    upload_files(
+        global,
+        args,
+        &[file.path().to_path_buf()],
+        Some(generated.name),
+    )
+}
+
+/// Uploads `files`; `generated_name` names a generated manifest (sent as `manifest_name`).
+fn upload_files(
+    global: &GlobalOpts,
+    args: &UploadArgs,
+    files: &[PathBuf],
+    generated_name: Option<String>,
+) -> Result<()> {
     let mut overrides = context::overrides(global);
     overrides.subfolder = args.subfolder.clone();
     let client = context::client(global, overrides)?;
+    let mut options = args.options();
+    if options.name.is_none() {
+        options.name = generated_name;
+    }
+    let project = llapi::upload::settings::apply(&context::project(global)?, &mut options)?;
+    let fail_on = if args.fail_on.is_empty() {
+        project.fail_on
+    } else {
+        args.fail_on.clone()
+    };
+    if !fail_on.is_empty() && options.upload_only {
+        return Err(Error::invalid(
+            "--fail-on needs a report; it cannot be used with --upload-only",
+        ));
+    }
+    let spool_dir = args.spool_dir.clone().or(project.spool_dir);
     let spool = match (args.no_spool, global.dry_run) {
-        (false, false) => Some(Spool::locate(args.spool_dir.as_deref())?),
+        (false, false) => Some(Spool::locate(spool_dir.as_deref())?),
         _ => None,
     };
-    let uploader = Uploader::new(&client, args.options(), spool, args.offline)?;
+    let mut uploader = Uploader::new(&client, options, spool, args.offline)?;
+    if let Some(progress) = crate::progress::for_uploads(global) {
+        uploader = uploader.with_progress(progress);
+    }
     let base = client.config().url.value.as_str().to_owned();
-    let outcomes = uploader.upload_all(&args.files, args.jobs);
+    let outcomes = uploader.upload_all(files, args.jobs);
 
     let mut json_out = Vec::new();
     let mut reports = String::new();
     let mut failures: Vec<Error> = Vec::new();
     let mut policy: Vec<String> = Vec::new();
-    for (file, outcome) in args.files.iter().zip(outcomes) {
+    for (file, outcome) in files.iter().zip(outcomes) {
         let name = uploader.display_name(file);
         let ours = json!({"file": file, "target": uploader.target()});
         match outcome {
@@ -181,7 +241,7 @@ pub fn run(global: &GlobalOpts, args: &UploadArgs) -> Result<()> {
                     reports.push_str(&report::full_report(&base, &name, &result));
                 }
                 if let Some(counts) = Counts::of(&result) {
-                    for f in report::policy_failures(&args.fail_on, &counts) {
+                    for f in report::policy_failures(&fail_on, &counts) {
                         policy.push(format!("{name}: {f}"));
                     }
                 }
@@ -199,7 +259,7 @@ pub fn run(global: &GlobalOpts, args: &UploadArgs) -> Result<()> {
                     &ours,
                     spooled.as_deref(),
                 ));
-                if args.files.len() > 1 {
+                if files.len() > 1 {
                     log::error!("{}: {error}{kept}", file.display());
                     failures.push(error);
                 } else {
@@ -219,7 +279,7 @@ pub fn run(global: &GlobalOpts, args: &UploadArgs) -> Result<()> {
             _ => output::json(&json_out)?,
         }
     }
-    finish(failures, policy, args.files.len())
+    finish(failures, policy, files.len())
 }
 
 /// The error with `note` appended to its message, keeping its kind.

@@ -6,15 +6,7 @@ use super::{not_found, ok, Answer, Ctx};
 use crate::http::Response;
 use crate::scan::{base_number, is_vulnerable};
 
-const SCOPES: [&str; 3] = ["manifest", "group", "all"];
-const STATUSES: [&str; 6] = [
-    "resolved",
-    "resolved_with_pedigree",
-    "exploitable",
-    "in_triage",
-    "false_positive",
-    "not_affected",
-];
+use llapi::api::cves::{SCOPES, STATUSES};
 
 pub(super) fn route(ctx: &mut Ctx, rest: &[&str]) -> Option<Answer> {
     Some(match (ctx.method, rest) {

@@ -7,7 +7,7 @@ use super::{not_found, ok, Answer, Ctx};
 use crate::http::Response;
 use crate::store::Group;
 
-const IDENTIFIERS: [&str; 4] = ["PURL", "CPE", "CVE Product", "Package Name"];
+use llapi::api::groups::VULN_IDENTIFIERS as IDENTIFIERS;
 
 pub(super) fn route(ctx: &mut Ctx, rest: &[&str]) -> Option<Answer> {
     Some(match (ctx.method, rest) {

@@ -1,0 +1,237 @@
+//! Where the dependency graph comes from: a `cargo metadata` run (through `$CARGO`, with the
+//! user's flags forwarded) or a saved `cargo metadata --format-version 1` output.
+//!
+//! Only the fields the SBOM needs are deserialised (targets, feature tables and dependency
+//! requirements are skipped), which keeps parsing of large workspaces fast.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use serde::Deserialize;
+
+use crate::{Error, Result};
+
+/// `cargo metadata` output, reduced to what the SBOM uses.
+#[derive(Debug, Deserialize)]
+pub struct Metadata {
+    /// Every package of the resolve (or of the workspace with `--no-deps`).
+    pub packages: Vec<Package>,
+    /// Package ids of the workspace members.
+    pub workspace_members: Vec<String>,
+    /// The resolved dependency graph; absent with `--no-deps`.
+    pub resolve: Option<Resolve>,
+    /// Absolute path of the workspace root directory.
+    pub workspace_root: String,
+}
+
+/// One package of `cargo metadata`.
+#[derive(Debug, Deserialize)]
+pub struct Package {
+    /// Crate name.
+    pub name: String,
+    /// Version.
+    pub version: String,
+    /// Cargo package id (may contain absolute paths; never written out).
+    pub id: String,
+    /// `license` field of Cargo.toml.
+    #[serde(default)]
+    pub license: Option<String>,
+    /// `license-file` field of Cargo.toml.
+    #[serde(default)]
+    pub license_file: Option<String>,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Source id (`registry+URL`, `sparse+URL`, `git+URL#commit`); `None` for path packages.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Authors (`Name <email>`).
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// Repository URL.
+    #[serde(default)]
+    pub repository: Option<String>,
+    /// Home page URL.
+    #[serde(default)]
+    pub homepage: Option<String>,
+    /// Documentation URL.
+    #[serde(default)]
+    pub documentation: Option<String>,
+    /// Absolute path of the package's Cargo.toml.
+    pub manifest_path: String,
+}
+
+/// The `resolve` section.
+#[derive(Debug, Deserialize)]
+pub struct Resolve {
+    /// One node per resolved package.
+    pub nodes: Vec<Node>,
+    /// The root package, when the manifest is a package (not a virtual workspace).
+    #[serde(default)]
+    pub root: Option<String>,
+}
+
+/// One resolve node: a package and its resolved dependencies.
+#[derive(Debug, Deserialize)]
+pub struct Node {
+    /// Package id.
+    pub id: String,
+    /// Dependencies with their kinds.
+    #[serde(default)]
+    pub deps: Vec<NodeDep>,
+}
+
+/// One resolved dependency edge.
+#[derive(Debug, Deserialize)]
+pub struct NodeDep {
+    /// Package id of the dependency.
+    pub pkg: String,
+    /// The ways it is depended on (normal/build/dev, each maybe platform-specific).
+    #[serde(default)]
+    pub dep_kinds: Vec<DepKindInfo>,
+}
+
+/// One kind of dependency edge.
+#[derive(Debug, Deserialize)]
+pub struct DepKindInfo {
+    /// `null` (normal), `"build"` or `"dev"`.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// `cfg(...)` expression or target triple the edge is limited to.
+    #[serde(default)]
+    pub target: Option<String>,
+}
+
+/// Options forwarded to `cargo metadata`.
+#[derive(Debug, Clone, Default)]
+pub struct CargoArgs {
+    /// `--manifest-path`.
+    pub manifest_path: Option<PathBuf>,
+    /// `--features` (each entry may itself be comma- or space-separated).
+    pub features: Vec<String>,
+    /// `--all-features`.
+    pub all_features: bool,
+    /// `--no-default-features`.
+    pub no_default_features: bool,
+    /// `--locked`.
+    pub locked: bool,
+    /// `--offline`.
+    pub offline: bool,
+    /// `--frozen`.
+    pub frozen: bool,
+}
+
+/// Runs `cargo metadata --format-version 1` through `$CARGO` (else `cargo`), with
+/// `--filter-platform` when `filter_platform` is given, and parses its output.
+pub fn run_cargo_metadata(args: &CargoArgs, filter_platform: Option<&str>) -> Result<Metadata> {
+    let mut command = cargo_metadata::MetadataCommand::new();
+    if let Some(path) = &args.manifest_path {
+        command.manifest_path(path);
+    }
+    let features: Vec<String> = args
+        .features
+        .iter()
+        .flat_map(|f| f.split([',', ' ']))
+        .filter(|f| !f.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if !features.is_empty() {
+        command.features(cargo_metadata::CargoOpt::SomeFeatures(features));
+    }
+    if args.all_features {
+        command.features(cargo_metadata::CargoOpt::AllFeatures);
+    }
+    if args.no_default_features {
+        command.features(cargo_metadata::CargoOpt::NoDefaultFeatures);
+    }
+    let mut other = Vec::new();
+    for (on, flag) in [
+        (args.locked, "--locked"),
+        (args.offline, "--offline"),
+        (args.frozen, "--frozen"),
+    ] {
+        if on {
+            other.push(flag.to_owned());
+        }
+    }
+    if let Some(platform) = filter_platform {
+        other.push("--filter-platform".to_owned());
+        other.push(platform.to_owned());
+    }
+    command.other_options(other);
+    let mut process = command.cargo_command();
+    log::debug!("running {process:?}");
+    let output = process
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| Error::io("cannot run cargo metadata (is cargo installed?)", e))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(Error::invalid(format!(
+            "cargo metadata failed: {}",
+            first_error_line(&stderr)
+        )));
+    }
+    serde_json::from_slice(&output.stdout)
+        .map_err(|e| Error::invalid(format!("cargo metadata printed invalid JSON: {e}")))
+}
+
+/// Reads a saved `cargo metadata --format-version 1` output.
+pub fn read_saved_metadata(path: &Path) -> Result<Metadata> {
+    let bytes = std::fs::read(path).map_err(|source| Error::ReadFile {
+        what: "metadata file",
+        path: path.to_owned(),
+        source,
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::Parse {
+        what: "metadata file",
+        path: path.to_owned(),
+        format: "cargo metadata JSON",
+        detail: e.to_string(),
+    })
+}
+
+/// The most telling line of cargo's error output, for a one-line message.
+fn first_error_line(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    match lines.iter().position(|l| l.starts_with("error")) {
+        Some(i) => {
+            let head = lines[i].trim_start_matches("error:").trim();
+            match lines.get(i + 1) {
+                Some(next) if head.ends_with(':') || head.is_empty() => format!("{head} {next}"),
+                _ => head.to_owned(),
+            }
+        }
+        None => lines
+            .last()
+            .copied()
+            .unwrap_or("no error output")
+            .to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_line_is_picked_from_cargo_output() {
+        let out = "    Updating index\nerror: failed to parse manifest at `/x/Cargo.toml`\n\nCaused by:\n  bad";
+        assert_eq!(
+            first_error_line(out),
+            "failed to parse manifest at `/x/Cargo.toml`"
+        );
+        assert_eq!(
+            first_error_line(
+                "error: the lock file needs to be updated but --locked was passed:\n  detail"
+            ),
+            "the lock file needs to be updated but --locked was passed: detail"
+        );
+        assert_eq!(first_error_line(""), "no error output");
+    }
+}

@@ -1,0 +1,1 @@
+"""Stand-in for bitbake's prserv package (imported by bb.cooker)."""

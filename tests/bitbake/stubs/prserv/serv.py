@@ -1,0 +1,1 @@
+"""Stand-in for prserv.serv (imported by bb.cooker)."""

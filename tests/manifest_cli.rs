@@ -1,0 +1,232 @@
+//! `cargo llapi manifest` end to end on a fixture workspace: formats, output, settings,
+//! reproducibility, errors, and validation of the output with the official tools
+//! (tests/sbom/validate.py).
+
+#[path = "support/sbom_fixture.rs"]
+mod fixture;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-llapi"));
+    cmd.env("SOURCE_DATE_EPOCH", "1700000000")
+        .env_remove("RUST_LOG");
+    cmd
+}
+
+fn run(args: &[&str], root: &Path) -> Output {
+    let mut cmd = bin();
+    cmd.arg("manifest")
+        .args(args)
+        .arg("--offline")
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"));
+    cmd.output().unwrap()
+}
+
+fn fixture(extra_toml: &str) -> (tempfile::TempDir, PathBuf) {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("fixturews");
+    std::fs::create_dir(&root).unwrap();
+    fixture::create(&root, extra_toml);
+    (temp, root)
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn writes_each_format_to_stdout_reproducibly() {
+    let (_temp, root) = fixture("");
+    for (format, marker) in [
+        ("cyclonedx", "\"specVersion\": \"1.6\""),
+        ("spdx", "\"spdxVersion\": \"SPDX-2.3\""),
+        ("vigiles", "\"manifest_version\": \"1.19\""),
+    ] {
+        let first = run(&["--format", format], &root);
+        assert!(first.status.success(), "{format}: {}", stderr(&first));
+        let text = String::from_utf8(first.stdout.clone()).unwrap();
+        assert!(text.contains(marker), "{format}: {text}");
+        assert!(
+            text.contains("2023-11-14T22:13:20"),
+            "{format}: SOURCE_DATE_EPOCH not used"
+        );
+        assert!(
+            stderr(&first).contains("left out: 1 dev-only"),
+            "summary: {}",
+            stderr(&first)
+        );
+        let second = run(&["--format", format], &root);
+        assert!(first.stdout == second.stdout, "{format}: runs differ");
+    }
+}
+
+#[test]
+fn output_file_default_format_setting_and_name() {
+    let (temp, root) = fixture("[workspace.metadata.llapi]\nformat = \"spdx\"\n");
+    let out = temp.path().join("out/sbom.json");
+    std::fs::create_dir(out.parent().unwrap()).unwrap();
+    let result = run(
+        &[
+            "-p",
+            "app",
+            "-o",
+            out.to_str().unwrap(),
+            "--name",
+            "my-product",
+        ],
+        &root,
+    );
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert!(result.stdout.is_empty());
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(
+        doc["spdxVersion"], "SPDX-2.3",
+        "format from [workspace.metadata.llapi]"
+    );
+    assert_eq!(doc["name"], "my-product");
+    // --format wins over the setting; the default name is the root package's.
+    let result = run(&["-p", "app", "--format", "vigiles"], &root);
+    let doc: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap();
+    assert_eq!(doc["manifest_name"], "app-1.2.0");
+    assert_eq!(std::fs::read_dir(out.parent().unwrap()).unwrap().count(), 1);
+}
+
+#[test]
+fn bad_input_is_one_line_with_exit_code_2() {
+    let (temp, root) = fixture("");
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (vec!["--format".into(), "xml".into()], "xml"),
+        (vec!["-p".into(), "nope".into()], "`nope` is not a member"),
+        (
+            vec![
+                "--metadata-json".into(),
+                temp.path().join("missing.json").to_str().unwrap().into(),
+            ],
+            "metadata file",
+        ),
+        (
+            vec![
+                "--metadata-json".into(),
+                "m.json".into(),
+                "--all-features".into(),
+            ],
+            "--all-features applies to a cargo run",
+        ),
+    ];
+    for (args, needle) in cases {
+        let mut cmd = bin();
+        cmd.arg("manifest").args(&args);
+        if !args.contains(&"--metadata-json".to_owned()) {
+            cmd.arg("--offline")
+                .arg("--manifest-path")
+                .arg(root.join("Cargo.toml"));
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        let first = err.lines().next().unwrap_or("");
+        assert!(
+            first.starts_with("error: ") && first.contains(needle),
+            "{args:?}: {err}"
+        );
+        if args[0] != "--format" {
+            // Library errors are one line; clap adds its usage hint after its own.
+            assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        }
+    }
+    // A broken Cargo.toml: cargo's own error, in one line.
+    std::fs::write(root.join("Cargo.toml"), "[workspace\n").unwrap();
+    let out = run(&[], &root);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("error: cargo metadata failed:"),
+        "{}",
+        stderr(&out)
+    );
+    // A saved metadata without a lock file says how to make one.
+    let saved = temp.path().join("meta.json");
+    let (_t2, good) = fixture("");
+    fixture::save_metadata(&good, &saved);
+    std::fs::remove_file(good.join("Cargo.lock")).unwrap();
+    let out = bin()
+        .args(["manifest", "--metadata-json", saved.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cargo generate-lockfile"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The Python interpreter that has the validators: $LLAPI_PYTHON, the repository's .venv, or
+/// python3 on PATH; `None` (with the reason) when the tools are not importable.
+fn validator_python() -> Result<PathBuf, String> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let candidates: Vec<PathBuf> = match std::env::var_os("LLAPI_PYTHON") {
+        Some(p) => vec![p.into()],
+        None => vec![repo.join(".venv/bin/python"), "python3".into()],
+    };
+    for python in &candidates {
+        let ok = Command::new(python)
+            .args([
+                "-c",
+                "import cyclonedx.validation.json, spdx_tools, ntia_conformance_checker",
+            ])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if ok {
+            return Ok(python.clone());
+        }
+    }
+    Err(format!(
+        "no Python with the SBOM validators among {candidates:?}; \
+         install them with `pip install -r tests/requirements.txt`"
+    ))
+}
+
+#[test]
+fn fixture_manifests_pass_the_official_validators() {
+    let python = match validator_python() {
+        Ok(p) => p,
+        Err(why) if std::env::var("CI").as_deref() == Ok("true") => panic!("{why}"),
+        Err(why) => {
+            eprintln!("SKIPPED fixture_manifests_pass_the_official_validators: {why}");
+            return;
+        }
+    };
+    let (temp, root) = fixture("");
+    let mut files = Vec::new();
+    for (format, args) in [
+        ("cyclonedx", vec![]),
+        ("spdx", vec![]),
+        ("cyclonedx", vec!["-p", "app", "--include-dev"]),
+        ("spdx", vec!["-p", "app", "--include-dev"]),
+        ("spdx", vec!["--target", "all", "--all-features"]),
+    ] {
+        let path = temp.path().join(format!("{}-{format}.json", files.len()));
+        let mut all = vec!["--format", format, "-o", path.to_str().unwrap()];
+        all.extend(args);
+        let out = run(&all, &root);
+        assert!(out.status.success(), "{}", stderr(&out));
+        files.push(path);
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/sbom/validate.py");
+    let out = Command::new(&python)
+        .arg(script)
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "validation failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr(&out)
+    );
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(report.matches(": valid").count(), files.len(), "{report}");
+}
