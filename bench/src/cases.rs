@@ -72,6 +72,42 @@ impl Drop for Server {
     }
 }
 
+/// A server that reads each request's body and throws it away, answering an upload at once:
+/// what the client costs without any server work. Runs on a thread of the harness.
+fn discarding_sink() -> Result<String, String> {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    let url = format!(
+        "http://{}",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
+    std::thread::spawn(move || {
+        let mut buf = vec![0u8; 256 * 1024];
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(&stream);
+            let mut length = 0u64;
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                if let Some((name, value)) = line.split_once(':') {
+                    if name.eq_ignore_ascii_case("content-length") {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                }
+                line.clear();
+            }
+            let mut body = reader.take(length);
+            while body.read(&mut buf).is_ok_and(|n| n > 0) {}
+            let answer = r#"{"manifest_token": "MAN-SINK", "group_token": "", "folder_token": "", "date": "2026-01-01T00:00:00Z"}"#;
+            let _ = write!(
+                &stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+        }
+    });
+    Ok(url)
+}
+
 /// Sign, encode and dry-run, the request dump, and real uploads, for 1, 20 and 200 MB
 /// manifests, with `openssl dgst -sha256 -hmac` on the same file as the anchor.
 pub fn upload(env: &Env, options: &Options, report: &mut Report) -> Result<(), String> {
@@ -82,6 +118,7 @@ pub fn upload(env: &Env, options: &Options, report: &mut Report) -> Result<(), S
     }
     let mut worst_rss: f64 = 0.0;
     let mut worst_upload_rss: f64 = 0.0;
+    let sink = discarding_sink()?;
     for (packages, runs) in sizes {
         let file = env.path(&format!("manifest-{packages}.json"));
         let size = inputs::manifest_file(&file, packages)
@@ -117,20 +154,27 @@ pub fn upload(env: &Env, options: &Options, report: &mut Report) -> Result<(), S
             dump,
             Some(("openssl", &openssl)),
         );
-        // A fresh server per size: it keeps every upload in memory.
-        let server = Server::start(env)?;
-        let send = |upload_only: bool| {
+        let send = |url: &str, upload_only: bool| {
             env.bench(runs, || {
                 let mut c = env.llapi();
                 c.arg("upload").arg(&file);
-                c.args(["--url", &server.url, "--no-spool", "--retries", "0"]);
+                c.args(["--url", url, "--no-spool", "--retries", "0"]);
                 if upload_only {
                     c.arg("--upload-only");
                 }
                 c
             })
         };
-        let only = send(true)?;
+        let client_only = send(&sink, true)?;
+        report.row(
+            "upload --upload-only (discarding sink)",
+            &input,
+            client_only,
+            Some(("dry-run", &dry)),
+        );
+        // A fresh server per size: it keeps every upload in memory.
+        let server = Server::start(env)?;
+        let only = send(&server.url, true)?;
         report.row(
             "upload --upload-only (test server)",
             &input,
@@ -138,7 +182,7 @@ pub fn upload(env: &Env, options: &Options, report: &mut Report) -> Result<(), S
             Some(("dry-run", &dry)),
         );
         let full = if packages <= 60_000 {
-            let full = send(false)?;
+            let full = send(&server.url, false)?;
             report.row(
                 "upload + server scan (test server)",
                 &input,
@@ -151,7 +195,9 @@ pub fn upload(env: &Env, options: &Options, report: &mut Report) -> Result<(), S
         };
         drop(server);
         worst_rss = worst_rss.max(dry.max_rss_mib()).max(dump.max_rss_mib());
-        worst_upload_rss = worst_upload_rss.max(only.max_rss_mib());
+        worst_upload_rss = worst_upload_rss
+            .max(only.max_rss_mib())
+            .max(client_only.max_rss_mib());
         if let Some(f) = &full {
             worst_upload_rss = worst_upload_rss.max(f.max_rss_mib());
         }
