@@ -1,7 +1,7 @@
 //! What a dry run reports: the request that would be sent, signed, without sending it.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 
 use serde::Serialize;
 
@@ -49,19 +49,11 @@ pub fn write_json(prepared: &Prepared, out: &mut dyn Write) -> std::io::Result<(
     let headers = serde_json::to_string(&headers(prepared)).expect("map");
     writeln!(out, "  \"headers\": {headers},")?;
     if let Some(body) = &prepared.body {
-        out.write_all(b"  \"body\": ")?;
-        let mut s = JsonString::start(&mut *out)?;
-        let mut reader = body.reader();
-        let mut buf = vec![0u8; 64 * 1024];
-        loop {
-            let n = reader.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            s.push(&buf[..n])?;
-        }
-        s.finish()?;
-        out.write_all(b",\n")?;
+        // A form-encoded body is plain ASCII without `"`, `\\` or control characters
+        // (only `A-Za-z0-9*-._+%` and `=&`), so it is a JSON string as it is.
+        out.write_all(b"  \"body\": \"")?;
+        std::io::copy(&mut body.reader(), out)?;
+        out.write_all(b"\",\n")?;
     }
     out.write_all(b"  \"hmac_msg\": ")?;
     let mut s = JsonString::start(&mut *out)?;
