@@ -122,55 +122,6 @@ impl Spool {
             .map_or(0, |d| d.as_secs());
         let id = format!("{created_unix}-{}-{:08x}", slug(name), fastrand::u32(..));
         let tmp = self.dir.join(format!(".tmp-{id}"));
-        let result = self.assemble(
-            &tmp,
-            url,
-            request,
-            name,
-            source,
-            target,
-            reason,
-            created_unix,
-        );
-        if let Err(e) = result {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e);
-        }
-        let dir = self.dir.join(&id);
-        std::fs::rename(&tmp, &dir)
-            .map_err(|e| Error::io(format!("cannot move spool entry into {}", dir.display()), e))?;
-        sync_dir(&self.dir);
-        Ok(dir)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn assemble(
-        &self,
-        tmp: &Path,
-        url: &str,
-        request: &Request,
-        name: &str,
-        source: &Path,
-        target: &Target,
-        reason: Option<String>,
-        created_unix: u64,
-    ) -> Result<()> {
-        fsutil::create_private_dir(tmp)?;
-        let mut params = Vec::new();
-        for (pname, value) in request.params.iter() {
-            let stored = match value {
-                Value::Text(s) => StoredValue::Text(s.clone()),
-                Value::Bool(b) => StoredValue::Bool(*b),
-                Value::Int(i) => StoredValue::Int(*i),
-                Value::List(l) => StoredValue::List(l.clone()),
-                Value::File(path) => {
-                    let file_name = format!("param-{}", slug(pname));
-                    copy_private(path, &tmp.join(&file_name))?;
-                    StoredValue::File(file_name)
-                }
-            };
-            params.push((pname.to_owned(), stored));
-        }
         let info = EntryInfo {
             format: FORMAT.into(),
             created_unix,
@@ -181,10 +132,17 @@ impl Spool {
             source: source.to_path_buf(),
             target: target.clone(),
             reason,
-            params,
+            params: Vec::new(),
         };
-        let json = serde_json::to_vec_pretty(&info).expect("serializable");
-        fsutil::atomic_write_private(&tmp.join(REQUEST_FILE), |w| w.write_all(&json))
+        if let Err(e) = write_entry(&tmp, request, info) {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+        let dir = self.dir.join(&id);
+        std::fs::rename(&tmp, &dir)
+            .map_err(|e| Error::io(format!("cannot move spool entry into {}", dir.display()), e))?;
+        sync_dir(&self.dir);
+        Ok(dir)
     }
 
     /// The entries, oldest first. Unreadable entries are reported as errors in the list.
@@ -300,6 +258,27 @@ impl Entry {
             "bytes": self.size(),
         })
     }
+}
+
+/// Fills `dir` with the request's files and `request.json` (its parameters recorded in `info`).
+fn write_entry(dir: &Path, request: &Request, mut info: EntryInfo) -> Result<()> {
+    fsutil::create_private_dir(dir)?;
+    for (name, value) in request.params.iter() {
+        let stored = match value {
+            Value::Text(s) => StoredValue::Text(s.clone()),
+            Value::Bool(b) => StoredValue::Bool(*b),
+            Value::Int(i) => StoredValue::Int(*i),
+            Value::List(l) => StoredValue::List(l.clone()),
+            Value::File(path) => {
+                let file_name = format!("param-{}", slug(name));
+                copy_private(path, &dir.join(&file_name))?;
+                StoredValue::File(file_name)
+            }
+        };
+        info.params.push((name.to_owned(), stored));
+    }
+    let json = serde_json::to_vec_pretty(&info).expect("serializable");
+    fsutil::atomic_write_private(&dir.join(REQUEST_FILE), |w| w.write_all(&json))
 }
 
 fn copy_private(from: &Path, to: &Path) -> Result<()> {
