@@ -570,3 +570,51 @@ fn cyclonedx_export_options_reach_the_server_and_the_file_gets_their_extension()
         stderr(&bad)
     );
 }
+
+#[test]
+fn concurrent_flushes_send_each_entry_once_and_abandoned_claims_return() {
+    let w = World::new();
+    let files: Vec<_> = (0..12)
+        .map(|i| {
+            w.manifest(
+                &format!("q{i:02}.json"),
+                &vigiles_manifest(&format!("q{i:02}"), false),
+            )
+        })
+        .collect();
+    let out = w
+        .cmd()
+        .args(["upload", "--offline"])
+        .args(&files)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(w.spool_entries().len(), 12);
+    // An entry claimed by a flush that died (no such process) is sent again.
+    let first = w.spool_entries()[0].clone();
+    let id = first.file_name().unwrap().to_string_lossy().into_owned();
+    std::fs::rename(
+        &first,
+        w.spool_dir().join(format!(".sending-{id}.4000000000")),
+    )
+    .unwrap();
+
+    let flushes: Vec<_> = (0..2)
+        .map(|_| w.cmd().args(["spool", "flush"]).spawn().unwrap())
+        .collect();
+    for mut f in flushes {
+        assert!(f.wait().unwrap().success());
+    }
+    let stored = w.server.manifests();
+    assert_eq!(stored.len(), 12, "each entry sent exactly once");
+    let mut names: Vec<_> = stored.iter().map(|m| m.bytes().to_vec()).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 12);
+    assert!(w.spool_entries().is_empty());
+    assert_eq!(
+        std::fs::read_dir(w.spool_dir()).unwrap().count(),
+        0,
+        "no claims left behind"
+    );
+}

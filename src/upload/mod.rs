@@ -275,10 +275,19 @@ pub fn flush(
         };
         let id = entry.id();
         let name = entry.info.name.clone();
-        let outcome = send_entry(client, &entry, url_override).and_then(|result| {
-            entry.remove()?;
-            Ok(result)
-        });
+        let Some(entry) = entry.claim()? else {
+            log::debug!("spool entry {id} is being sent by another process");
+            continue;
+        };
+        let outcome = match send_entry(client, &entry, url_override) {
+            Ok(result) => entry.remove().map(|()| result),
+            Err(error) => {
+                if let Err(e) = entry.release() {
+                    log::error!("{e}");
+                }
+                Err(error)
+            }
+        };
         results.push(FlushResult { id, name, outcome });
     }
     Ok(results)

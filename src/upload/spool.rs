@@ -147,6 +147,7 @@ impl Spool {
 
     /// The entries, oldest first. Unreadable entries are reported as errors in the list.
     pub fn entries(&self) -> Result<Vec<std::result::Result<Entry, (PathBuf, Error)>>> {
+        self.release_abandoned_claims();
         let read = match std::fs::read_dir(&self.dir) {
             Ok(r) => r,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -170,7 +171,59 @@ impl Spool {
     }
 }
 
+impl Spool {
+    /// Gives back entries claimed by a `spool flush` that is no longer running (it crashed or
+    /// was killed while sending), so that they are sent again.
+    fn release_abandoned_claims(&self) {
+        let Ok(read) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for path in read.filter_map(|e| e.ok()).map(|e| e.path()) {
+            let name = file_name(&path);
+            let Some((id, pid)) = name
+                .strip_prefix(CLAIM_PREFIX)
+                .and_then(|rest| rest.rsplit_once('.'))
+            else {
+                continue;
+            };
+            let alive = pid
+                .parse::<u32>()
+                .is_ok_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+            if !alive {
+                let _ = std::fs::rename(&path, self.dir.join(id));
+            }
+        }
+    }
+}
+
+/// Prefix of an entry being sent: `.sending-<id>.<pid>`.
+const CLAIM_PREFIX: &str = ".sending-";
+
 impl Entry {
+    /// Claims the entry for sending, so that a concurrent `spool flush` skips it. `None` when
+    /// another process claimed or removed it first.
+    pub fn claim(self) -> Result<Option<Entry>> {
+        let id = self.id();
+        let parent = self.dir.parent().unwrap_or(Path::new("."));
+        let claimed = parent.join(format!("{CLAIM_PREFIX}{id}.{}", std::process::id()));
+        match std::fs::rename(&self.dir, &claimed) {
+            Ok(()) => Ok(Some(Entry {
+                dir: claimed,
+                info: self.info,
+            })),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(format!("cannot claim spool entry {id}"), e)),
+        }
+    }
+
+    /// Gives a claimed entry back to the spool (it could not be sent).
+    pub fn release(self) -> Result<()> {
+        let parent = self.dir.parent().unwrap_or(Path::new("."));
+        let id = self.id();
+        std::fs::rename(&self.dir, parent.join(&id))
+            .map_err(|e| Error::io(format!("cannot return spool entry {id}"), e))
+    }
+
     /// Reads an entry's description.
     pub fn load(dir: &Path) -> Result<Entry> {
         let path = dir.join(REQUEST_FILE);
@@ -198,9 +251,16 @@ impl Entry {
         })
     }
 
-    /// The entry's id (its directory name).
+    /// The entry's id (its directory name, without a claim's prefix and process id).
     pub fn id(&self) -> String {
-        file_name(&self.dir)
+        let name = file_name(&self.dir);
+        match name
+            .strip_prefix(CLAIM_PREFIX)
+            .and_then(|r| r.rsplit_once('.'))
+        {
+            Some((id, _)) => id.to_owned(),
+            None => name,
+        }
     }
 
     /// The request to send (file values point into the entry).
