@@ -28,6 +28,28 @@ pub fn atomic_write_private(
     write_via_temp(path, true, write)
 }
 
+/// [`atomic_write_private`] for regular files; a path that names something else that exists
+/// (`/dev/stdout`, a FIFO) is written to directly, as there is nothing to replace atomically.
+pub fn write_private_output(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+            let context = || format!("cannot write {}", path.display());
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| Error::io(context(), e))?;
+            let mut out = BufWriter::new(file);
+            write(&mut out)
+                .and_then(|()| out.flush())
+                .map_err(|e| Error::io(context(), e))
+        }
+        _ => atomic_write_private(path, write),
+    }
+}
+
 /// Creates `dir` and its missing parents; the directories it creates get mode 0700 on Unix.
 pub fn create_private_dir(dir: &Path) -> Result<()> {
     let mut builder = std::fs::DirBuilder::new();
@@ -125,5 +147,19 @@ mod tests {
         atomic_write(&path, |w| w.write_all(b"x")).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o644);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_output_to_a_device_writes_through() {
+        write_private_output(Path::new("/dev/null"), |w| w.write_all(b"x")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/out.json");
+        write_private_output(&path, |w| w.write_all(b"y")).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
 }

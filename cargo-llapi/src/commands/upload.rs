@@ -208,7 +208,7 @@ fn upload_files(
         match outcome {
             Ok(Outcome::DryRun(prepared)) => {
                 if let Some(path) = &args.request_out {
-                    llapi::fsutil::atomic_write_private(path, |w| {
+                    llapi::fsutil::write_private_output(path, |w| {
                         llapi::dry_run::write_json(&prepared, w)
                     })?;
                     log::info!(
