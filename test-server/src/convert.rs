@@ -23,7 +23,7 @@ pub fn convert(
                 .collect();
             let doc = json!({
                 "bomFormat": "CycloneDX", "specVersion": version.unwrap_or("1.6"), "version": 1,
-                "metadata": {"component": {"type": "application", "name": m.name}},
+                "metadata": {"component": {"type": "application", "name": m.name()}},
                 "components": components,
             });
             Ok(("application/json", pretty(&doc)))
@@ -56,7 +56,7 @@ pub fn convert(
                 .collect();
             let doc = json!({
                 "spdxVersion": format!("SPDX-{}", version.unwrap_or("2.3")),
-                "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT", "name": m.name,
+                "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT", "name": m.name(),
                 "documentNamespace": format!("https://vigiles.example.test/spdx/{}", m.token),
                 "creationInfo": {"created": m.upload_date(), "creators": ["Tool: llapi-test-server"]},
                 "packages": packages,

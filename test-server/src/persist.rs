@@ -64,7 +64,7 @@ impl Persist {
         let params: Vec<_> = m.params.iter().map(|(n, v)| json!([n, &**v])).collect();
         let meta = json!({
             "manifest_token": m.token,
-            "manifest_name": m.name,
+            "manifest_name": m.name(),
             "group_token": m.group_token,
             "group_field": m.group_field,
             "folder_token": m.folder_token,

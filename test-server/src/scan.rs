@@ -10,6 +10,9 @@
 use std::io::Write;
 
 use base64::Engine;
+use std::borrow::Cow;
+
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 /// Where a finding counts: root filesystem, kernel or toolchain.
@@ -76,53 +79,160 @@ fn strings(value: Option<&Value>) -> Vec<String> {
     }
 }
 
-fn text(value: Option<&Value>) -> Option<String> {
-    value.and_then(Value::as_str).map(str::to_string)
+/// A package entry as the scan reads it: names and versions borrowed from the manifest, the
+/// CVE lists kept as raw JSON and decoded only for the few packages that get findings, every
+/// other field skipped. (A 60,000-package manifest is read in one typed pass, without building
+/// a `Value` tree.)
+#[derive(serde::Deserialize)]
+struct Entry<'a> {
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
+    cve_version: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
+    version: Option<Cow<'a, str>>,
+    #[serde(
+        borrow,
+        default,
+        rename = "versionInfo",
+        deserialize_with = "lenient_text"
+    )]
+    version_info: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    patched_cves: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    ignore_cves: Option<&'a RawValue>,
+}
+
+/// A string field; any other JSON value counts as absent (as `Value::as_str` would).
+fn lenient_text<'de, 'a, D>(de: D) -> Result<Option<Cow<'a, str>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    'de: 'a,
+{
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Text<'a> {
+        Str(#[serde(borrow)] Cow<'a, str>),
+        Other(serde::de::IgnoredAny),
+    }
+    Ok(match <Text<'a> as serde::Deserialize>::deserialize(de)? {
+        Text::Str(s) => Some(s),
+        Text::Other(_) => None,
+    })
+}
+
+/// `packages`: an object of Vigiles packages (keyed by name) or an array of SPDX packages.
+enum PackageList<'a> {
+    Keyed(Vec<(Cow<'a, str>, Entry<'a>)>),
+    Listed(Vec<Entry<'a>>),
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for PackageList<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
+            type Value = PackageList<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object or an array of packages")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<Self::Value, M::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry::<Cow<'a, str>, Entry<'a>>()? {
+                    out.push(entry);
+                }
+                Ok(PackageList::Keyed(out))
+            }
+            fn visit_seq<S: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: S,
+            ) -> Result<Self::Value, S::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = seq.next_element::<Entry<'a>>()? {
+                    out.push(entry);
+                }
+                Ok(PackageList::Listed(out))
+            }
+        }
+        de.deserialize_any(Visit(std::marker::PhantomData))
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Document<'a> {
+    #[serde(borrow, default)]
+    packages: Option<PackageList<'a>>,
+    #[serde(borrow, default)]
+    components: Option<Vec<Entry<'a>>>,
+}
+
+fn raw_strings(raw: Option<&RawValue>) -> Vec<String> {
+    let value = raw.and_then(|r| serde_json::from_str::<Value>(r.get()).ok());
+    strings(value.as_ref())
+}
+
+fn owned(text: Option<Cow<'_, str>>) -> String {
+    text.map(Cow::into_owned).unwrap_or_default()
+}
+
+/// Packages of a Vigiles manifest (`packages` object), CycloneDX (`components`) or SPDX
+/// (`packages` array); anything else has none. Only `wanted` packages are kept.
+fn read_packages(manifest: &str, wanted: impl Fn(&str) -> bool) -> Vec<Package> {
+    let Ok(doc) = serde_json::from_str::<Document<'_>>(manifest) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    match doc.packages {
+        Some(PackageList::Keyed(map)) => {
+            for (key, pkg) in map {
+                let name = pkg.name.unwrap_or(key);
+                if !wanted(&name) {
+                    continue;
+                }
+                out.push(Package {
+                    name: name.into_owned(),
+                    version: owned(pkg.cve_version.or(pkg.version)),
+                    patched: raw_strings(pkg.patched_cves),
+                    ignored: raw_strings(pkg.ignore_cves),
+                });
+            }
+        }
+        Some(PackageList::Listed(list)) => {
+            out.extend(
+                list.into_iter()
+                    .filter(|pkg| wanted(pkg.name.as_deref().unwrap_or_default()))
+                    .map(|pkg| Package {
+                        name: owned(pkg.name),
+                        version: owned(pkg.version_info),
+                        patched: Vec::new(),
+                        ignored: Vec::new(),
+                    }),
+            );
+        }
+        None => {}
+    }
+    let components = doc.components.unwrap_or_default();
+    for pkg in components
+        .into_iter()
+        .filter(|p| wanted(p.name.as_deref().unwrap_or_default()))
+    {
+        out.push(Package {
+            name: owned(pkg.name),
+            version: owned(pkg.version),
+            patched: Vec::new(),
+            ignored: Vec::new(),
+        });
+    }
+    out
 }
 
 /// Packages of a Vigiles manifest (`packages` object), CycloneDX (`components`) or SPDX
 /// (`packages` array); anything else has none.
 pub fn packages(manifest: &str) -> Vec<Package> {
-    let Ok(doc) = serde_json::from_str::<Value>(manifest) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    match doc.get("packages") {
-        Some(Value::Object(map)) => {
-            for (key, pkg) in map {
-                out.push(Package {
-                    name: text(pkg.get("name")).unwrap_or_else(|| key.clone()),
-                    version: text(pkg.get("cve_version"))
-                        .or_else(|| text(pkg.get("version")))
-                        .unwrap_or_default(),
-                    patched: strings(pkg.get("patched_cves")),
-                    ignored: strings(pkg.get("ignore_cves")),
-                });
-            }
-        }
-        Some(Value::Array(list)) => {
-            for pkg in list {
-                out.push(Package {
-                    name: text(pkg.get("name")).unwrap_or_default(),
-                    version: text(pkg.get("versionInfo")).unwrap_or_default(),
-                    patched: Vec::new(),
-                    ignored: Vec::new(),
-                });
-            }
-        }
-        _ => {}
-    }
-    if let Some(Value::Array(list)) = doc.get("components") {
-        for pkg in list {
-            out.push(Package {
-                name: text(pkg.get("name")).unwrap_or_default(),
-                version: text(pkg.get("version")).unwrap_or_default(),
-                patched: Vec::new(),
-                ignored: Vec::new(),
-            });
-        }
-    }
-    out
+    read_packages(manifest, |_| true)
 }
 
 /// Whether a package name gets synthetic CVEs.
@@ -170,10 +280,7 @@ pub fn scan(manifest: &str, extra: &[String]) -> Scan {
         (5.3, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N", "Fixed"),
     ];
     let mut result = Scan::default();
-    for pkg in packages(manifest) {
-        if !is_vulnerable(&pkg.name, extra) {
-            continue;
-        }
+    for pkg in read_packages(manifest, |name| is_vulnerable(name, extra)) {
         let base = base_number(&pkg.name);
         for (i, (cvss, vector, status)) in TEMPLATES.iter().enumerate() {
             let cve_id = format!("CVE-2099-{}", base + i as u64);

@@ -18,8 +18,9 @@ pub fn timestamp(time: SystemTime) -> String {
 pub struct StoredManifest {
     /// The manifest token the server assigned.
     pub token: String,
-    /// `manifest_name` if sent, else the manifest's `image`/`manifest_name`/`name`, else "manifest".
-    pub name: String,
+    /// The name, worked out on first use (see [`StoredManifest::name`]): reading it from a
+    /// large manifest is not on the upload's path.
+    pub(crate) name: Arc<std::sync::OnceLock<String>>,
     /// Group (or product) token, empty for the Private Workspace.
     pub group_token: String,
     /// Which name the client used for the group token: `group_token` or `product_token`.
@@ -35,6 +36,17 @@ pub struct StoredManifest {
 }
 
 impl StoredManifest {
+    /// `manifest_name` if sent, else the manifest's `manifest_name`/`image`/CycloneDX
+    /// component/`name`, else "manifest".
+    pub fn name(&self) -> &str {
+        self.name.get_or_init(
+            || match self.param("manifest_name").filter(|n| !n.is_empty()) {
+                Some(name) => name.to_string(),
+                None => crate::routes::manifests::name_in(&self.manifest),
+            },
+        )
+    }
+
     /// The manifest bytes, verbatim.
     pub fn bytes(&self) -> &[u8] {
         self.manifest.as_bytes()

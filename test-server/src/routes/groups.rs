@@ -270,7 +270,7 @@ fn activity_log(ctx: &mut Ctx, token: &str) -> Answer {
         .iter()
         .filter(|m| m.group_token == token && manifest_filter.is_none_or(|t| t == m.token))
         .map(|m| {
-            json!({"log_type": "manifest", "log_method": "api", "message": format!("Uploaded {}", m.name),
+            json!({"log_type": "manifest", "log_method": "api", "message": format!("Uploaded {}", m.name()),
                    "manifest_token": m.token, "user_email": m.param("email"), "date": m.upload_date()})
         })
         .collect();

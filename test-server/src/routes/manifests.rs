@@ -29,11 +29,9 @@ fn find(ctx: &Ctx, token: &str) -> Result<StoredManifest, Response> {
         .ok_or_else(|| not_found(&format!("Manifest {token} not found")))
 }
 
-/// The manifest name: `manifest_name` if given, else from the document, else "manifest".
-fn name_of(ctx: &Ctx, manifest: &str) -> String {
-    if let Some(name) = ctx.non_empty("manifest_name") {
-        return name.to_string();
-    }
+/// The name a manifest document gives itself: `manifest_name`, `image`, a CycloneDX
+/// `metadata.component.name` or `name`; else "manifest".
+pub(crate) fn name_in(manifest: &str) -> String {
     // Only these top-level members are kept; the rest (the package list of a large manifest)
     // is skipped without building it.
     #[derive(serde::Deserialize, Default)]
@@ -63,7 +61,7 @@ fn name_of(ctx: &Ctx, manifest: &str) -> String {
 
 fn summary(m: &StoredManifest) -> Value {
     json!({
-        "manifest_name": m.name,
+        "manifest_name": m.name(),
         "manifest_token": m.token,
         m.group_field.clone(): m.group_token,
         "folder_token": m.folder_token,
@@ -122,7 +120,7 @@ fn upload(ctx: &mut Ctx) -> Answer {
     }
     let stored = StoredManifest {
         token: ctx.store.new_token("MAN"),
-        name: name_of(ctx, &manifest),
+        name: Default::default(),
         group_token: group,
         group_field: group_field.to_string(),
         folder_token: folder,
@@ -255,7 +253,7 @@ fn report_list(ctx: &mut Ctx, token: &str) -> Answer {
                    "manifest_token": r.manifest_token, "manifest_version": 1})
         })
         .collect();
-    ok(json!({"manifest_token": m.token, "manifest_name": m.name, "reports": reports}))
+    ok(json!({"manifest_token": m.token, "manifest_name": m.name(), "reports": reports}))
 }
 
 fn rescan(ctx: &mut Ctx, token: &str) -> Answer {

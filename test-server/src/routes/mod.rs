@@ -3,7 +3,7 @@
 mod cves;
 mod folders;
 mod groups;
-mod manifests;
+pub(crate) mod manifests;
 mod reports;
 
 use std::sync::Arc;
