@@ -89,6 +89,8 @@ pub enum Command {
     Config(commands::config::ConfigArgs),
     /// Make any signed API call and print the response
     Api(commands::api::ApiArgs),
+    /// Write the build manifest (SBOM) of the Cargo project: CycloneDX, SPDX or Vigiles
+    Manifest(commands::manifest::ManifestArgs),
     /// Upload manifests (SBOMs) to the configured group or folder
     Upload(Box<commands::upload::UploadArgs>),
     /// List or send uploads kept in the spool
@@ -99,8 +101,6 @@ pub enum Command {
     About(commands::about::AboutArgs),
     /// Build the Vigiles manifest of a Yocto image from llapi.bbclass metadata
     YoctoManifest(commands::yocto_manifest::YoctoManifestArgs),
-    /// Write the build manifest (SBOM) of the Cargo project: CycloneDX, SPDX or Vigiles
-    Manifest(commands::manifest::ManifestArgs),
 }
 
 /// Parses the process arguments, dropping the `llapi` that cargo inserts when run as `cargo llapi`.
