@@ -10,7 +10,7 @@ pub mod keyfile;
 pub mod project;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub use dashboard::{Dashboard, TokenKind};
 pub use keyfile::KeyFile;
@@ -275,16 +275,4 @@ fn pick_path(
     Ok(project
         .path(names)?
         .map(|(p, f)| Sourced::new(p, metadata_origin(&f))))
-}
-
-/// Convenience for callers outside a Cargo project: resolve with explicit values only.
-pub fn from_key_file(path: &Path) -> Result<Config> {
-    Config::resolve(
-        &Overrides {
-            key_file: Some(path.to_path_buf()),
-            ..Overrides::default()
-        },
-        &Environment::default(),
-        &ProjectSettings::default(),
-    )
 }
