@@ -284,35 +284,21 @@ fn fail_on_gives_exit_3_only_when_counts_exceed_the_limit() {
     let w = World::new();
     let vulnerable = w.manifest("v.json", &vigiles_manifest("v", true));
     let clean = w.manifest("c.json", &vigiles_manifest("c", false));
-    let out = w
-        .cmd()
-        .args(["upload", "--fail-on", "unfixed"])
-        .arg(&vulnerable)
-        .output()
-        .unwrap();
+    let upload = |rule: &str, file: &std::path::Path| {
+        w.cmd()
+            .args(["upload", "--fail-on", rule])
+            .arg(file)
+            .output()
+            .unwrap()
+    };
+    let out = upload("unfixed", &vulnerable);
     assert_eq!(code(&out), 3, "{}", stderr(&out));
     assert!(stderr(&out).contains("policy failed"), "{}", stderr(&out));
-    let out = w
-        .cmd()
-        .args(["upload", "--fail-on", "unfixed=1000"])
-        .arg(&vulnerable)
-        .output()
-        .unwrap();
+    let out = upload("unfixed=1000", &vulnerable);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let out = w
-        .cmd()
-        .args(["upload", "--fail-on", "high"])
-        .arg(&clean)
-        .output()
-        .unwrap();
+    let out = upload("high", &clean);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let bad = w
-        .cmd()
-        .args(["upload", "--fail-on", "purple"])
-        .arg(&clean)
-        .output()
-        .unwrap();
-    assert_eq!(code(&bad), 2);
+    assert_eq!(code(&upload("purple", &clean)), 2);
 }
 
 #[test]
