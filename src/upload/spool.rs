@@ -164,9 +164,15 @@ impl Spool {
             .filter(|p| p.is_dir() && !file_name(p).starts_with('.'))
             .collect();
         dirs.sort();
+        // An entry that vanished since the directory was read was taken (claimed or sent) by
+        // a concurrent flush: it is no longer this listing's business.
         Ok(dirs
             .into_iter()
-            .map(|d| Entry::load(&d).map_err(|e| (d, e)))
+            .filter_map(|d| match Entry::load(&d) {
+                Ok(entry) => Some(Ok(entry)),
+                Err(_) if !d.exists() => None,
+                Err(e) => Some(Err((d, e))),
+            })
             .collect())
     }
 }
