@@ -5,7 +5,7 @@
 //! writes. This body hands hyper [`CHUNK`]-sized frames read and encoded on demand, so the
 //! memory held stays a few chunks whatever the file's size.
 
-use std::io::Read;
+use std::io::BufRead;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -49,14 +49,17 @@ impl StreamedBody {
             return Ok(None);
         }
         let want = CHUNK.min(usize::try_from(self.remaining).unwrap_or(CHUNK));
-        let mut buf = vec![0u8; want];
-        let mut filled = 0;
-        while filled < want {
-            match self.reader.read(&mut buf[filled..])? {
-                0 => break,
-                n => filled += n,
+        let mut buf = Vec::with_capacity(want);
+        while buf.len() < want {
+            let available = self.reader.fill_buf()?;
+            if available.is_empty() {
+                break;
             }
+            let n = available.len().min(want - buf.len());
+            buf.extend_from_slice(&available[..n]);
+            self.reader.consume(n);
         }
+        let filled = buf.len();
         if filled == 0 {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::UnexpectedEof,
@@ -66,7 +69,6 @@ impl StreamedBody {
                 ),
             ));
         }
-        buf.truncate(filled);
         self.remaining -= filled as u64;
         if let Some(report) = &self.progress {
             report(self.total - self.remaining, self.total);

@@ -1,11 +1,12 @@
 //! What a dry run reports: the request that would be sent, signed, without sending it.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{BufRead, Write};
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::json_string::JsonString;
 use crate::params::Value;
 use crate::request::{Method, Prepared};
 use crate::response::truncate;
@@ -52,7 +53,16 @@ pub fn write_json(prepared: &Prepared, out: &mut dyn Write) -> std::io::Result<(
         // A form-encoded body is plain ASCII without `"`, `\\` or control characters
         // (only `A-Za-z0-9*-._+%` and `=&`), so it is a JSON string as it is.
         out.write_all(b"  \"body\": \"")?;
-        std::io::copy(&mut body.reader(), out)?;
+        let mut reader = body.reader();
+        loop {
+            let chunk = reader.fill_buf()?;
+            if chunk.is_empty() {
+                break;
+            }
+            out.write_all(chunk)?;
+            let n = chunk.len();
+            reader.consume(n);
+        }
         out.write_all(b"\",\n")?;
     }
     out.write_all(b"  \"hmac_msg\": ")?;
@@ -126,96 +136,6 @@ pub fn write_text(prepared: &Prepared, out: &mut dyn Write) -> std::io::Result<(
 }
 
 const MESSAGE_SHOWN: usize = 2000;
-
-/// Writes a JSON string from byte chunks: escapes as it goes, keeps a UTF-8 sequence that a
-/// chunk boundary split for the next chunk, and replaces invalid UTF-8 with U+FFFD.
-struct JsonString<'w> {
-    out: &'w mut dyn Write,
-    carry: Vec<u8>,
-    buf: Vec<u8>,
-}
-
-impl<'w> JsonString<'w> {
-    fn start(out: &'w mut dyn Write) -> std::io::Result<Self> {
-        out.write_all(b"\"")?;
-        Ok(JsonString {
-            out,
-            carry: Vec::new(),
-            buf: Vec::new(),
-        })
-    }
-
-    fn push(&mut self, chunk: &[u8]) -> std::io::Result<()> {
-        let joined;
-        let mut bytes = if self.carry.is_empty() {
-            chunk
-        } else {
-            joined = [std::mem::take(&mut self.carry).as_slice(), chunk].concat();
-            &joined[..]
-        };
-        loop {
-            match std::str::from_utf8(bytes) {
-                Ok(text) => return self.escape(text),
-                Err(e) => {
-                    let (valid, rest) = bytes.split_at(e.valid_up_to());
-                    self.escape(std::str::from_utf8(valid).expect("valid prefix"))?;
-                    match e.error_len() {
-                        Some(bad) => {
-                            self.escape("\u{FFFD}")?;
-                            bytes = &rest[bad..];
-                        }
-                        None => {
-                            self.carry = rest.to_vec();
-                            return Ok(());
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Escapes `text` into a reused buffer and writes it in one piece (a manifest has a quote
-    /// or newline every few bytes: one write per run would be millions of calls).
-    fn escape(&mut self, text: &str) -> std::io::Result<()> {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let bytes = text.as_bytes();
-        let buf = &mut self.buf;
-        buf.clear();
-        buf.reserve(bytes.len() + bytes.len() / 4);
-        let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if b >= 0x20 && b != b'"' && b != b'\\' {
-                continue;
-            }
-            buf.extend_from_slice(&bytes[start..i]);
-            match b {
-                b'"' => buf.extend_from_slice(b"\\\""),
-                b'\\' => buf.extend_from_slice(b"\\\\"),
-                b'\n' => buf.extend_from_slice(b"\\n"),
-                b'\r' => buf.extend_from_slice(b"\\r"),
-                b'\t' => buf.extend_from_slice(b"\\t"),
-                _ => buf.extend_from_slice(&[
-                    b'\\',
-                    b'u',
-                    b'0',
-                    b'0',
-                    HEX[(b >> 4) as usize],
-                    HEX[(b & 15) as usize],
-                ]),
-            }
-            start = i + 1;
-        }
-        buf.extend_from_slice(&bytes[start..]);
-        self.out.write_all(buf)
-    }
-
-    fn finish(mut self) -> std::io::Result<()> {
-        if !self.carry.is_empty() {
-            self.escape("\u{FFFD}")?;
-        }
-        self.out.write_all(b"\"")
-    }
-}
 
 /// The would-be request. Holds the signature, never the key.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

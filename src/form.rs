@@ -1,9 +1,10 @@
 //! `application/x-www-form-urlencoded` encoding of the parameters, for POST bodies and query
 //! strings. Bodies are described as segments so that file values stream from disk.
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
+use crate::byte_table;
 use crate::params::{Params, Value};
 use crate::signing::CHUNK;
 
@@ -15,19 +16,23 @@ pub fn encode(bytes: &[u8]) -> String {
     String::from_utf8(out).expect("encoding yields ASCII")
 }
 
-/// Appends the form encoding of `bytes` to `out` (the hot loop of a large upload: branch-free,
-/// every byte writes its 1- or 3-byte encoding from a table).
+/// Appends the form encoding of `bytes` to `out`.
 pub fn encode_into(bytes: &[u8], out: &mut Vec<u8>) {
     let start = out.len();
-    // Room for the worst case plus the 2 bytes a short entry's write runs past its end.
-    out.resize(start + 3 * bytes.len() + 2, 0);
-    let mut pos = start;
-    for &b in bytes {
-        let (len, code) = ENCODED[b as usize];
-        out[pos..pos + 3].copy_from_slice(&code);
-        pos += len as usize;
-    }
-    out.truncate(pos);
+    out.resize(start + encoded_capacity(bytes.len()), 0);
+    let written = encode_to_slice(bytes, &mut out[start..]);
+    out.truncate(start + written);
+}
+
+/// Room [`encode_to_slice`] needs for `len` input bytes.
+pub const fn encoded_capacity(len: usize) -> usize {
+    byte_table::capacity(len, 3)
+}
+
+/// Writes the form encoding of `bytes` at the start of `dst` and returns its length; `dst`
+/// must hold [`encoded_capacity`]`(bytes.len())` bytes.
+pub fn encode_to_slice(bytes: &[u8], dst: &mut [u8]) -> usize {
+    byte_table::translate(bytes, dst, &ENCODED, 3)
 }
 
 /// True for bytes that stand for themselves: `A-Za-z0-9*-._` (arithmetic, so loops over it
@@ -42,19 +47,19 @@ const fn keeps(b: u8) -> bool {
         | (b == b'_')
 }
 
-/// Each byte's encoding: its length (1 or 3) and the bytes, padded to 3.
-const ENCODED: [(u8, [u8; 3]); 256] = {
+/// Each byte's form encoding.
+const ENCODED: byte_table::Table = {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut t = [(0u8, [0u8; 3]); 256];
+    let mut t = [0u64; 256];
     let mut i = 0;
     while i < 256 {
         let b = i as u8;
         t[i] = if keeps(b) {
-            (1, [b, 0, 0])
+            byte_table::entry(&[b])
         } else if b == b' ' {
-            (1, [b'+', 0, 0])
+            byte_table::entry(b"+")
         } else {
-            (3, [b'%', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]])
+            byte_table::entry(&[b'%', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]])
         };
         i += 1;
     }
@@ -180,14 +185,18 @@ impl FormBody {
         self.len == 0
     }
 
-    /// A reader that produces the body, encoding file values as it reads them.
+    /// A reader that produces the body, encoding file values as it reads them. It is also a
+    /// [`BufRead`]: `fill_buf` hands out whole encoded chunks without copying them.
     pub fn reader(&self) -> FormReader {
         FormReader {
             segments: self.segments.clone().into_iter().collect(),
             current: None,
             raw: Vec::new(),
-            out: Vec::new(),
-            pos: 0,
+            encoded: Vec::new(),
+            text: Vec::new(),
+            from_file: false,
+            start: 0,
+            end: 0,
         }
     }
 
@@ -199,44 +208,81 @@ impl FormBody {
     }
 }
 
-/// Streams a [`FormBody`].
+/// Streams a [`FormBody`]: each file is read [`CHUNK`] bytes at a time and encoded into one
+/// reused buffer, so memory stays a few hundred KiB whatever the files' sizes.
 pub struct FormReader {
     segments: std::collections::VecDeque<Segment>,
     current: Option<std::fs::File>,
     raw: Vec<u8>,
-    out: Vec<u8>,
-    pos: usize,
+    encoded: Vec<u8>,
+    text: Vec<u8>,
+    /// Whether `start..end` indexes `encoded` (a file chunk) or `text` (an encoded segment).
+    from_file: bool,
+    start: usize,
+    end: usize,
 }
 
-impl Read for FormReader {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+impl FormReader {
+    /// Makes the next piece of the body current; false at the end.
+    fn advance(&mut self) -> std::io::Result<bool> {
         loop {
-            if self.pos < self.out.len() {
-                let n = buf.len().min(self.out.len() - self.pos);
-                buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
-                self.pos += n;
-                return Ok(n);
-            }
-            self.out.clear();
-            self.pos = 0;
             if let Some(file) = self.current.as_mut() {
                 if self.raw.is_empty() {
                     self.raw = vec![0u8; CHUNK];
+                    self.encoded = vec![0u8; encoded_capacity(CHUNK)];
                 }
                 let n = file.read(&mut self.raw)?;
                 if n == 0 {
                     self.current = None;
-                } else {
-                    encode_into(&self.raw[..n], &mut self.out);
+                    continue;
                 }
-                continue;
+                self.from_file = true;
+                self.start = 0;
+                self.end = encode_to_slice(&self.raw[..n], &mut self.encoded);
+                return Ok(true);
             }
             match self.segments.pop_front() {
-                None => return Ok(0),
-                Some(Segment::Encoded(bytes)) => self.out = bytes,
+                None => return Ok(false),
+                Some(Segment::Encoded(bytes)) => {
+                    self.from_file = false;
+                    self.start = 0;
+                    self.end = bytes.len();
+                    self.text = bytes;
+                    return Ok(true);
+                }
                 Some(Segment::File { path, .. }) => self.current = Some(std::fs::File::open(path)?),
             }
         }
+    }
+}
+
+impl BufRead for FormReader {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        while self.start == self.end {
+            if !self.advance()? {
+                return Ok(&[]);
+            }
+        }
+        let piece = if self.from_file {
+            &self.encoded
+        } else {
+            &self.text
+        };
+        Ok(&piece[self.start..self.end])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.start = (self.start + amount).min(self.end);
+    }
+}
+
+impl Read for FormReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = buf.len().min(available.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
     }
 }
 
@@ -267,6 +313,12 @@ mod tests {
         let reference: String = form_urlencoded::byte_serialize(&all).collect();
         assert_eq!(encode(&all), reference);
         assert_eq!(encoded_len(&all), reference.len() as u64);
+        // Every length: whole 16-byte blocks, remainders, and both together.
+        for len in 0..all.len() {
+            let part = &all[all.len() - len..];
+            let reference: String = form_urlencoded::byte_serialize(part).collect();
+            assert_eq!(encode(part), reference, "length {len}");
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@
 
 pub mod api;
 pub mod body_stream;
+mod byte_table;
 pub mod client;
 pub mod config;
 pub mod dry_run;
@@ -27,6 +28,7 @@ pub mod endpoint;
 pub mod error;
 pub mod form;
 pub mod fsutil;
+mod json_string;
 pub mod params;
 pub mod request;
 pub mod response;
