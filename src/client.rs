@@ -183,7 +183,16 @@ impl Client {
             None if self.dry_run => None,
             None => Some(self.config.require_credentials()?),
         };
-        request.prepare(&self.config.url.value, credentials)
+        let sign = || request.prepare(&self.config.url.value, credentials);
+        if self.dry_run || self.transport.get().is_some() {
+            return sign();
+        }
+        // The request will be sent: set up the HTTP client (root certificates, runtime) while
+        // the signing pass reads the files. A set-up error shows again when sending.
+        std::thread::scope(|scope| {
+            scope.spawn(|| self.transport().map(drop));
+            sign()
+        })
     }
 
     /// Checks connectivity and credentials: POST heartbeat, expecting `{"ok": true}`.

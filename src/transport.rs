@@ -2,12 +2,11 @@
 //! default, optional extra CA bundle, proxies from the environment, timeouts.
 
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::body_stream::StreamedBody;
 use crate::error::{Error, Result};
-use crate::form::FormBody;
 use crate::request::{Method, Prepared};
 use crate::signing::SIGNATURE_HEADER;
 
@@ -93,57 +92,13 @@ impl std::fmt::Display for TransportFailure {
     }
 }
 
-/// An HTTP client for the API.
+/// An HTTP client for the API: reqwest's async client on a single-threaded runtime of its own
+/// (one client and one set of root certificates for small requests and streamed uploads alike;
+/// callers stay synchronous).
 #[derive(Debug, Clone)]
 pub struct Transport {
-    client: reqwest::blocking::Client,
-    settings: Arc<Settings>,
-    streamer: Arc<OnceLock<Streamer>>,
-}
-
-/// What both clients are built from.
-struct Settings {
-    options: TransportOptions,
-    certs: Vec<reqwest::Certificate>,
-}
-
-impl std::fmt::Debug for Settings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Settings")
-            .field("options", &self.options)
-            .field("certs", &self.certs.len())
-            .finish()
-    }
-}
-
-/// reqwest's async client on a runtime of its own, for bodies streamed from files
-/// (see [`crate::body_stream`]); built on the first large upload.
-struct Streamer {
-    runtime: tokio::runtime::Runtime,
     client: reqwest::Client,
-}
-
-impl std::fmt::Debug for Streamer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Streamer")
-    }
-}
-
-/// Applies the settings to a blocking or async client builder (same methods, distinct types).
-macro_rules! configured {
-    ($builder:expr, $settings:expr) => {{
-        let s: &Settings = $settings;
-        let mut builder = $builder
-            .user_agent(USER_AGENT)
-            .timeout(s.options.timeout)
-            .connect_timeout(s.options.connect_timeout.min(s.options.timeout))
-            .use_rustls_tls()
-            .danger_accept_invalid_certs(s.options.insecure);
-        for cert in &s.certs {
-            builder = builder.add_root_certificate(cert.clone());
-        }
-        builder
-    }};
+    runtime: Arc<tokio::runtime::Runtime>,
 }
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -151,124 +106,60 @@ const FORM: &str = "application/x-www-form-urlencoded";
 impl Transport {
     /// Builds the client. A bad CA bundle is an input error.
     pub fn new(options: &TransportOptions) -> Result<Transport> {
-        let mut certs = Vec::new();
-        if let Some(path) = &options.ca_bundle {
-            let pem = std::fs::read(path).map_err(|source| Error::ReadFile {
-                what: "CA bundle",
-                path: path.clone(),
-                source,
-            })?;
-            certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                Error::invalid(format!(
-                    "CA bundle {} is not PEM certificates: {e}",
-                    path.display()
-                ))
-            })?;
-            if certs.is_empty() {
-                return Err(Error::invalid(format!(
-                    "CA bundle {} holds no certificate",
-                    path.display()
-                )));
-            }
-        }
-        let settings = Arc::new(Settings {
-            options: options.clone(),
-            certs,
-        });
-        let client = configured!(reqwest::blocking::Client::builder(), &settings)
-            .build()
-            .map_err(|e| Error::Transport(format!("cannot set up the HTTP client: {e}")))?;
-        Ok(Transport {
-            client,
-            settings,
-            streamer: Arc::new(OnceLock::new()),
-        })
-    }
-
-    fn streamer(&self) -> std::result::Result<&Streamer, TransportFailure> {
-        if let Some(s) = self.streamer.get() {
-            return Ok(s);
+        let mut builder = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .timeout(options.timeout)
+            .connect_timeout(options.connect_timeout.min(options.timeout))
+            .use_rustls_tls()
+            .danger_accept_invalid_certs(options.insecure);
+        for cert in ca_bundle(options)? {
+            builder = builder.add_root_certificate(cert);
         }
         let fail = |e: &dyn std::fmt::Display| {
-            TransportFailure::Other(format!("cannot set up the HTTP client: {e}"))
+            Error::Transport(format!("cannot set up the HTTP client: {e}"))
         };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| fail(&e))?;
-        let client = configured!(reqwest::Client::builder(), &self.settings)
-            .build()
-            .map_err(|e| fail(&e))?;
-        Ok(self.streamer.get_or_init(|| Streamer { runtime, client }))
+        let client = builder.build().map_err(|e| fail(&e))?;
+        Ok(Transport {
+            client,
+            runtime: Arc::new(runtime),
+        })
     }
 
-    /// Sends one attempt of a prepared request; `progress` hears how much of a large
-    /// (streamed) body has been sent.
+    /// Sends one attempt of a prepared request. Bodies up to [`IN_MEMORY_BODY`] are built in
+    /// memory; larger ones stream from their files (see [`crate::body_stream`]) and `progress`
+    /// hears how much has been sent.
     pub fn send(
         &self,
         prepared: &Prepared,
         progress: Option<&Progress>,
-    ) -> std::result::Result<Response, TransportFailure> {
-        match &prepared.body {
-            Some(body) if body.len() > IN_MEMORY_BODY => {
-                self.send_streamed(prepared, body, progress)
-            }
-            _ => self.send_in_memory(prepared),
-        }
-    }
-
-    /// Small requests: the blocking client, the body built in memory (so connection errors
-    /// keep their real cause).
-    fn send_in_memory(
-        &self,
-        prepared: &Prepared,
     ) -> std::result::Result<Response, TransportFailure> {
         let mut request = self.client.request(method(prepared), &prepared.url);
         if let Some(signature) = prepared.signature() {
             request = request.header(SIGNATURE_HEADER, signature);
         }
         if let Some(body) = &prepared.body {
-            let bytes = body
-                .to_bytes()
-                .map_err(|e| TransportFailure::Other(format!("cannot read the body: {e}")))?;
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, FORM)
-                .body(bytes);
+            request = request.header(reqwest::header::CONTENT_TYPE, FORM);
+            request = if body.len() <= IN_MEMORY_BODY {
+                // Built in memory, so connection errors keep their real cause.
+                let bytes = body
+                    .to_bytes()
+                    .map_err(|e| TransportFailure::Other(format!("cannot read the body: {e}")))?;
+                request.body(bytes)
+            } else {
+                let mut streamed = StreamedBody::new(body);
+                if let Some(report) = progress {
+                    streamed = streamed.with_progress(report.clone());
+                }
+                request
+                    .header(reqwest::header::CONTENT_LENGTH, body.len())
+                    .body(reqwest::Body::wrap(streamed))
+            };
         }
-        let response = request.send().map_err(classify)?;
-        let status = response.status().as_u16();
-        let (content_type, retry_after) = head(response.headers());
-        let body = response.bytes().map_err(classify)?.to_vec();
-        Ok(Response {
-            status,
-            content_type,
-            retry_after,
-            body,
-        })
-    }
-
-    /// Large bodies: streamed from their files with a known length, in large chunks.
-    fn send_streamed(
-        &self,
-        prepared: &Prepared,
-        body: &FormBody,
-        progress: Option<&Progress>,
-    ) -> std::result::Result<Response, TransportFailure> {
-        let streamer = self.streamer()?;
-        let mut streamed = StreamedBody::new(body);
-        if let Some(report) = progress {
-            streamed = streamed.with_progress(report.clone());
-        }
-        let mut request = streamer
-            .client
-            .request(method(prepared), &prepared.url)
-            .header(reqwest::header::CONTENT_TYPE, FORM)
-            .header(reqwest::header::CONTENT_LENGTH, body.len())
-            .body(reqwest::Body::wrap(streamed));
-        if let Some(signature) = prepared.signature() {
-            request = request.header(SIGNATURE_HEADER, signature);
-        }
-        streamer.runtime.block_on(async {
+        self.runtime.block_on(async {
             let response = request.send().await.map_err(classify)?;
             let status = response.status().as_u16();
             let (content_type, retry_after) = head(response.headers());
@@ -281,6 +172,31 @@ impl Transport {
             })
         })
     }
+}
+
+/// The certificates of the CA bundle option (none without it).
+fn ca_bundle(options: &TransportOptions) -> Result<Vec<reqwest::Certificate>> {
+    let Some(path) = &options.ca_bundle else {
+        return Ok(Vec::new());
+    };
+    let pem = std::fs::read(path).map_err(|source| Error::ReadFile {
+        what: "CA bundle",
+        path: path.clone(),
+        source,
+    })?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+        Error::invalid(format!(
+            "CA bundle {} is not PEM certificates: {e}",
+            path.display()
+        ))
+    })?;
+    if certs.is_empty() {
+        return Err(Error::invalid(format!(
+            "CA bundle {} holds no certificate",
+            path.display()
+        )));
+    }
+    Ok(certs)
 }
 
 fn method(prepared: &Prepared) -> reqwest::Method {
