@@ -96,7 +96,8 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
             return;
         }
         let keep_alive = request.keep_alive;
-        match process(shared, request) {
+        let outcome = process(shared, request);
+        match outcome {
             Outcome::Respond(response) => {
                 if http::write_response(&mut writer, &response, keep_alive).is_err() || !keep_alive
                 {
@@ -111,14 +112,6 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
             }
         }
     }
-}
-
-fn is_form(request: &Request) -> bool {
-    request.header("content-type").is_none_or(|ct| {
-        String::from_utf8_lossy(ct)
-            .to_ascii_lowercase()
-            .starts_with("application/x-www-form-urlencoded")
-    })
 }
 
 fn fault_response(step: &Step) -> Response {
@@ -156,22 +149,14 @@ fn record(shared: &Shared, request: RecordedRequest) {
 
 fn process(shared: &Shared, request: Request) -> Outcome {
     let now = SystemTime::now();
-    let pairs = if request.method == "POST" {
-        if is_form(&request) {
-            http::decode_pairs(&request.body)
-        } else {
-            Vec::new()
-        }
-    } else {
-        http::decode_pairs(request.query.as_bytes())
-    };
     let signature = request.header("x-auth-signature").map(<[u8]>::to_vec);
     let Request {
         method,
         path,
         query,
+        pairs,
         ..
-    } = request; // the body is dropped here
+    } = request;
     let verdict = verify::verify(&shared.keys, &method, &path, &pairs, signature.as_deref());
     let fault = lock(&shared.script).take(&method, &path);
     let mut entry = RecordedRequest {

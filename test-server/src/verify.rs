@@ -118,7 +118,7 @@ pub fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::decode_pairs;
+    use crate::urlencoded::decode_pairs;
 
     fn vectors() -> serde_json::Value {
         let path = concat!(
