@@ -185,6 +185,11 @@ impl Store {
         now: SystemTime,
     ) -> Option<Report> {
         let scan = crate::scan::scan(&self.manifest(manifest_token)?.manifest, vulnerable);
+        Some(self.keep_report(manifest_token, scan, now))
+    }
+
+    /// Keeps a new report of a stored manifest's scan.
+    pub fn keep_report(&mut self, manifest_token: &str, scan: Scan, now: SystemTime) -> Report {
         let report = Report {
             token: self.new_token("RPT"),
             manifest_token: manifest_token.to_string(),
@@ -192,7 +197,7 @@ impl Store {
             scan,
         };
         self.reports.push(report.clone());
-        Some(report)
+        report
     }
 
     /// The newest report of a manifest.
