@@ -327,17 +327,16 @@ pub fn write_response<W: Write>(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
+    use crate::verify::Text;
 
     fn read(raw: &[u8]) -> Result<Option<Request>, ReadError> {
         let mut reader = io::BufReader::new(raw);
         read_request(&mut reader, &mut Vec::new())
     }
 
-    fn pair(name: &str, value: &str) -> (String, Arc<str>) {
-        (name.to_string(), Arc::from(value))
+    fn pair(name: &str, value: &str) -> (String, Text) {
+        (name.to_string(), Text::from(value))
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::record::RecordedRequest;
 use crate::routes::{self, Ctx};
 use crate::scan::{self, Scan};
 use crate::store::Store;
-use crate::verify::{self, Pairs, Verdict};
+use crate::verify::{self, Pairs, Text, Verdict};
 
 /// Locks a mutex, ignoring poisoning (a panicking handler must not take the server down).
 pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -156,7 +156,7 @@ fn scan_ahead(
     method: &str,
     path: &str,
     pairs: &Pairs,
-) -> Option<JoinHandle<(Arc<str>, Scan)>> {
+) -> Option<JoinHandle<(Text, Scan)>> {
     let manifest = routes::manifests::manifest_to_scan(method, path, pairs)?;
     let vulnerable = shared.vulnerable.clone();
     std::thread::Builder::new()

@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::Value;
 
 use crate::scan::Scan;
-use crate::verify::Pairs;
+use crate::verify::{Pairs, Text};
 
 /// Formats a time as RFC 3339 with seconds (`2026-12-04T19:57:53Z`).
 pub fn timestamp(time: SystemTime) -> String {
@@ -28,7 +28,7 @@ pub struct StoredManifest {
     /// Folder token, possibly empty.
     pub folder_token: String,
     /// The `manifest` parameter, verbatim.
-    pub manifest: Arc<str>,
+    pub manifest: Text,
     /// Every other parameter of the upload, in wire order (including `email`).
     pub params: Pairs,
     /// When it was uploaded.

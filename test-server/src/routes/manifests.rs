@@ -1,14 +1,12 @@
 //! `/api/v1/vigiles/manifests...`: upload, list, info, delete, reports, rescan, custom scores,
 //! bulk move/copy.
 
-use std::sync::Arc;
-
 use serde_json::{json, Value};
 
 use super::{not_found, ok, Answer, Ctx};
 use crate::http::Response;
 use crate::store::{Report, StoredManifest};
-use crate::verify::Pairs;
+use crate::verify::{Pairs, Text};
 
 pub(super) fn route(ctx: &mut Ctx, rest: &[&str]) -> Option<Answer> {
     Some(match (ctx.method, rest) {
@@ -27,7 +25,7 @@ pub(super) fn route(ctx: &mut Ctx, rest: &[&str]) -> Option<Answer> {
 
 /// The manifest of a request that is an upload whose answer includes a scan, if it is one
 /// (the server scans it ahead, while it checks the signature).
-pub(crate) fn manifest_to_scan(method: &str, path: &str, pairs: &Pairs) -> Option<Arc<str>> {
+pub(crate) fn manifest_to_scan(method: &str, path: &str, pairs: &Pairs) -> Option<Text> {
     let upload = method == "POST"
         && super::segments(path) == ["api", "v1", "vigiles", "manifests"]
         && !super::flag(pairs, "upload_only");
@@ -160,7 +158,7 @@ fn upload(ctx: &mut Ctx) -> Answer {
         return ok(result);
     }
     let ahead = ctx.scanned.take();
-    let report = match ahead.filter(|(m, _)| Arc::ptr_eq(m, &stored.manifest)) {
+    let report = match ahead.filter(|(m, _)| Text::ptr_eq(m, &stored.manifest)) {
         Some((_, scan)) => ctx.store.keep_report(&stored.token, scan, ctx.now),
         None => ctx
             .store
@@ -401,7 +399,7 @@ mod tests {
 
     fn pairs(list: &[(&str, &str)]) -> Pairs {
         list.iter()
-            .map(|(n, v)| (n.to_string(), Arc::from(*v)))
+            .map(|(n, v)| (n.to_string(), Text::from(*v)))
             .collect()
     }
 
@@ -410,7 +408,7 @@ mod tests {
         let upload = pairs(&[("manifest", "{}"), ("upload_only", "False")]);
         let path = "/api/v1/vigiles/manifests";
         let manifest = manifest_to_scan("POST", path, &upload).expect("scanned ahead");
-        assert!(Arc::ptr_eq(&manifest, &upload[0].1));
+        assert!(Text::ptr_eq(&manifest, &upload[0].1));
         assert!(manifest_to_scan("POST", "/api/v1/vigiles/manifests/", &upload).is_some());
         assert!(manifest_to_scan("GET", path, &upload).is_none());
         assert!(manifest_to_scan("POST", "/api/v1/vigiles/manifests/M/reports", &upload).is_none());

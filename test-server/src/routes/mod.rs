@@ -6,7 +6,6 @@ mod groups;
 pub(crate) mod manifests;
 mod reports;
 
-use std::sync::Arc;
 use std::time::SystemTime;
 
 use serde_json::json;
@@ -15,7 +14,7 @@ use crate::http::Response;
 use crate::persist::Persist;
 use crate::scan::Scan;
 use crate::store::Store;
-use crate::verify::Pairs;
+use crate::verify::{Pairs, Text};
 
 /// A handler's result: `Err` carries an error response so `?` can short-circuit.
 pub type Answer = Result<Response, Response>;
@@ -36,7 +35,7 @@ pub struct Ctx<'a> {
     pub now: SystemTime,
     /// A scan of an upload's manifest made ahead, while the signature was checked (see
     /// [`manifests::manifest_to_scan`]).
-    pub scanned: Option<(Arc<str>, Scan)>,
+    pub scanned: Option<(Text, Scan)>,
 }
 
 impl Ctx<'_> {
@@ -46,7 +45,7 @@ impl Ctx<'_> {
     }
 
     /// First value of a parameter, shared (no copy).
-    pub fn value(&self, name: &str) -> Option<Arc<str>> {
+    pub fn value(&self, name: &str) -> Option<Text> {
         self.pairs
             .iter()
             .find(|(n, _)| n == name)
