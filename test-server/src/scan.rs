@@ -308,8 +308,13 @@ pub fn packages(manifest: &str) -> Vec<Package> {
 
 /// Whether a package name gets synthetic CVEs.
 pub fn is_vulnerable(name: &str, extra: &[String]) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.contains("openssl") || lower.contains("busybox") || extra.iter().any(|e| e == name)
+    // Case-insensitive, without a lower-case copy: called for every package of a manifest.
+    let contains = |word: &str| {
+        name.as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    contains("openssl") || contains("busybox") || extra.iter().any(|e| e == name)
 }
 
 /// The first synthetic CVE number of a package (FNV-1a of its name, 10000..=89999).
@@ -529,5 +534,13 @@ mod tests {
         ] {
             assert!(scan(bad, &[]).findings.is_empty(), "{bad}");
         }
+    }
+
+    #[test]
+    fn vulnerable_names_match_case_insensitively_or_exactly() {
+        assert!(is_vulnerable("LibOpenSSL3", &[]) && is_vulnerable("BusyBox-static", &[]));
+        assert!(!is_vulnerable("openss", &[]) && !is_vulnerable("", &[]));
+        let extra = ["zlib".to_string()];
+        assert!(is_vulnerable("zlib", &extra) && !is_vulnerable("ZLIB", &extra));
     }
 }
