@@ -98,8 +98,7 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
             return;
         }
         let keep_alive = request.keep_alive;
-        let outcome = process(shared, request);
-        match outcome {
+        match process(shared, request) {
             Outcome::Respond(response) => {
                 if http::write_response(&mut writer, &response, keep_alive).is_err() || !keep_alive
                 {
