@@ -1,9 +1,9 @@
 //! Minimal HTTP/1.1 on a blocking socket: reading a request (head via `httparse`, body by
-//! `Content-Length` or chunked), writing a response, decoding form pairs.
+//! `Content-Length` or chunked, decoded into form pairs while it arrives), writing a response.
 
 use std::io::{self, BufRead, Read, Write};
-use std::sync::Arc;
 
+use crate::urlencoded::{decode_pairs, FormDecoder};
 use crate::verify::Pairs;
 
 /// Largest accepted request head.
@@ -22,8 +22,9 @@ pub struct Request {
     pub query: String,
     /// Header names (lower-case) and raw values.
     pub headers: Vec<(String, Vec<u8>)>,
-    /// The body bytes.
-    pub body: Vec<u8>,
+    /// The request's parameters in wire order: the decoded form body of a POST (none when the
+    /// body is not a form), the decoded query string otherwise. The body itself is not kept.
+    pub pairs: Pairs,
     /// Whether the connection may be reused after the response.
     pub keep_alive: bool,
 }
@@ -111,7 +112,7 @@ pub fn read_request<R: BufRead, W: Write>(
         path,
         query: query.to_string(),
         headers,
-        body: Vec::new(),
+        pairs: Pairs::new(),
         keep_alive: false,
     };
     let connection = request
@@ -147,18 +148,56 @@ pub fn read_request<R: BufRead, W: Write>(
         interim.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
         interim.flush()?;
     }
+    // A POST's parameters are its form body, decoded while it arrives; any other body is
+    // read and dropped.
+    let mut form = (request.method == "POST" && is_form(&request)).then(FormDecoder::default);
+    let mut sink = |data: &[u8]| {
+        if let Some(decoder) = form.as_mut() {
+            decoder.feed(data);
+        }
+    };
     if chunked {
-        request.body = read_chunked(reader)?;
+        read_chunked(reader, &mut sink)?;
     } else if let Some(n) = length {
-        let mut body = vec![0u8; n as usize];
-        reader.read_exact(&mut body)?;
-        request.body = body;
+        pump(reader, n, &mut sink)?;
     }
+    request.pairs = match form {
+        Some(decoder) => decoder.finish(),
+        None if request.method == "POST" => Pairs::new(),
+        None => decode_pairs(request.query.as_bytes()),
+    };
     Ok(Some(request))
 }
 
-fn read_chunked<R: BufRead>(reader: &mut R) -> Result<Vec<u8>, ReadError> {
-    let mut body = Vec::new();
+/// Whether a request's body is form data (no Content-Type counts as form data).
+fn is_form(request: &Request) -> bool {
+    request.header("content-type").is_none_or(|ct| {
+        String::from_utf8_lossy(ct)
+            .to_ascii_lowercase()
+            .starts_with("application/x-www-form-urlencoded")
+    })
+}
+
+/// Passes the next `n` bytes of `reader` to `sink`, as they arrive.
+fn pump<R: BufRead>(reader: &mut R, mut n: u64, sink: &mut impl FnMut(&[u8])) -> io::Result<()> {
+    while n > 0 {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        let take = available
+            .len()
+            .min(usize::try_from(n).unwrap_or(usize::MAX));
+        sink(&available[..take]);
+        reader.consume(take);
+        n -= take as u64;
+    }
+    Ok(())
+}
+
+/// Passes the data of a chunked body to `sink`, as it arrives.
+fn read_chunked<R: BufRead>(reader: &mut R, sink: &mut impl FnMut(&[u8])) -> Result<(), ReadError> {
+    let mut total = 0u64;
     let mut line = Vec::new();
     loop {
         line.clear();
@@ -166,7 +205,8 @@ fn read_chunked<R: BufRead>(reader: &mut R) -> Result<Vec<u8>, ReadError> {
         let text = String::from_utf8_lossy(&line);
         let size_text = text.trim().split(';').next().unwrap_or("");
         let size = u64::from_str_radix(size_text, 16).map_err(|_| bad(400, "bad chunk size"))?;
-        if body.len() as u64 + size > MAX_BODY {
+        total = total.saturating_add(size);
+        if total > MAX_BODY {
             return Err(bad(413, "request body too large"));
         }
         if size == 0 {
@@ -175,89 +215,15 @@ fn read_chunked<R: BufRead>(reader: &mut R) -> Result<Vec<u8>, ReadError> {
                 line.clear();
                 reader.by_ref().take(8192).read_until(b'\n', &mut line)?;
                 if line.is_empty() || line == b"\r\n" || line == b"\n" {
-                    return Ok(body);
+                    return Ok(());
                 }
             }
         }
-        let start = body.len();
-        body.resize(start + size as usize, 0);
-        reader.read_exact(&mut body[start..])?;
+        pump(reader, size, sink)?;
         line.clear();
         reader.by_ref().take(2).read_until(b'\n', &mut line)?;
     }
 }
-
-/// Decodes `application/x-www-form-urlencoded` data (also a query string) into pairs in wire order,
-/// exactly as `form_urlencoded::parse` does (empty pieces skipped, `+` is a space, invalid
-/// percent escapes kept literally, invalid UTF-8 replaced), in one pass per value: a 50 MB
-/// upload body is decoded without byte-by-byte iterator overhead.
-pub fn decode_pairs(data: &[u8]) -> Pairs {
-    data.split(|&b| b == b'&')
-        .filter(|piece| !piece.is_empty())
-        .map(|piece| {
-            let (name, value) = match piece.iter().position(|&b| b == b'=') {
-                Some(i) => (&piece[..i], &piece[i + 1..]),
-                None => (piece, &[][..]),
-            };
-            (
-                text(decode_component(name)),
-                Arc::<str>::from(text(decode_component(value))),
-            )
-        })
-        .collect()
-}
-
-fn text(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-/// One form-encoded name or value, decoded (written by index into a buffer of the input's
-/// size: decoding never grows it).
-fn decode_component(input: &[u8]) -> Vec<u8> {
-    let mut out = vec![0u8; input.len()];
-    let (mut i, mut o) = (0, 0);
-    while i < input.len() {
-        let b = input[i];
-        let mut step = 1;
-        out[o] = match b {
-            b'+' => b' ',
-            b'%' => {
-                let hi = input.get(i + 1).map_or(INVALID, |&h| HEX_VALUE[h as usize]);
-                let lo = input.get(i + 2).map_or(INVALID, |&l| HEX_VALUE[l as usize]);
-                if hi == INVALID || lo == INVALID {
-                    b'%'
-                } else {
-                    step = 3;
-                    hi << 4 | lo
-                }
-            }
-            _ => b,
-        };
-        o += 1;
-        i += step;
-    }
-    out.truncate(o);
-    out
-}
-
-const INVALID: u8 = 0xff;
-
-/// The value of each hexadecimal digit, [`INVALID`] for other bytes.
-const HEX_VALUE: [u8; 256] = {
-    let mut t = [INVALID; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        t[i] = match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
-            b'A'..=b'F' => b - b'A' + 10,
-            _ => INVALID,
-        };
-        i += 1;
-    }
-    t
-};
 
 /// An HTTP response to write.
 #[derive(Debug, Clone)]
@@ -362,10 +328,15 @@ pub fn write_response<W: Write>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::verify::Text;
 
     fn read(raw: &[u8]) -> Result<Option<Request>, ReadError> {
         let mut reader = io::BufReader::new(raw);
         read_request(&mut reader, &mut Vec::new())
+    }
+
+    fn pair(name: &str, value: &str) -> (String, Text) {
+        (name.to_string(), Text::from(value))
     }
 
     #[test]
@@ -376,64 +347,64 @@ mod tests {
         assert_eq!(r.method, "POST");
         assert_eq!(r.path, "/api/v1/x@y");
         assert_eq!(r.query, "a=1&b=%40");
-        assert_eq!(r.body, b"k=v+w&z");
         assert!(r.keep_alive);
-        let pairs = decode_pairs(&r.body);
-        assert_eq!(pairs[0], ("k".to_string(), Arc::from("v w")));
-        assert_eq!(pairs[1], ("z".to_string(), Arc::from("")));
+        assert_eq!(r.pairs, [pair("k", "v w"), pair("z", "")]);
     }
 
     #[test]
-    fn pair_decoding_matches_form_urlencoded() {
-        let mut cases: Vec<Vec<u8>> = [
-            &b""[..],
-            b"&&",
-            b"=",
-            b"a",
-            b"a=",
-            b"=b",
-            b"a=b=c",
-            b"a=%",
-            b"a=%4",
-            b"a=%zz%41%4a%4A+%2B&&b%3D=%e2%82%ac%ff%C3",
-            b"name+x=%00%0a%%41",
-        ]
-        .iter()
-        .map(|c| c.to_vec())
-        .collect();
-        // Pseudo-random bodies over the bytes that matter to the decoder.
-        let alphabet = b"ab=&+%0Af\xff\xc3\xa9 ";
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        for len in 0..400 {
-            let body = (0..len % 40)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    alphabet[(state % alphabet.len() as u64) as usize]
-                })
-                .collect();
-            cases.push(body);
-        }
-        for case in cases {
-            let expected: Pairs = form_urlencoded::parse(&case)
-                .map(|(n, v)| (n.into_owned(), Arc::<str>::from(v)))
-                .collect();
-            assert_eq!(
-                decode_pairs(&case),
-                expected,
-                "{:?}",
-                String::from_utf8_lossy(&case)
-            );
-        }
+    fn get_pairs_come_from_the_query_and_non_form_bodies_give_none() {
+        let raw = b"GET /x?a=%41&b HTTP/1.1\r\nContent-Length: 3\r\n\r\nc=1";
+        assert_eq!(
+            read(raw).unwrap().unwrap().pairs,
+            [pair("a", "A"), pair("b", "")]
+        );
+        let raw = b"POST /x?a=1 HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"a\":1}GET / HTTP/1.1\r\n\r\n";
+        let mut reader = io::BufReader::new(&raw[..]);
+        let first = read_request(&mut reader, &mut Vec::new()).unwrap().unwrap();
+        assert!(first.pairs.is_empty());
+        // The dropped body was read in full: the next request follows it.
+        let second = read_request(&mut reader, &mut Vec::new()).unwrap().unwrap();
+        assert_eq!((second.method.as_str(), second.path.as_str()), ("GET", "/"));
+    }
+
+    #[test]
+    fn body_arriving_in_small_reads_decodes_whole() {
+        // A buffer of 2 bytes cuts escapes and separators across reads.
+        let raw = b"POST / HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded; charset=utf-8\r\nContent-Length: 21\r\n\r\nm=%7B%22a%22%3A1%7D&e";
+        let mut reader = io::BufReader::with_capacity(2, &raw[..]);
+        let r = read_request(&mut reader, &mut Vec::new()).unwrap().unwrap();
+        assert_eq!(r.pairs, [pair("m", "{\"a\":1}"), pair("e", "")]);
+    }
+
+    #[test]
+    fn short_body_is_an_io_error_and_expect_gets_100_continue() {
+        let raw = b"POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 9\r\n\r\na=1";
+        let mut interim = Vec::new();
+        let mut reader = io::BufReader::new(&raw[..]);
+        assert!(matches!(
+            read_request(&mut reader, &mut interim),
+            Err(ReadError::Io)
+        ));
+        assert_eq!(interim, b"HTTP/1.1 100 Continue\r\n\r\n");
     }
 
     #[test]
     fn decodes_chunked_body_and_connection_close() {
-        let raw = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n";
+        let raw = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\na=b\r\n2;x=y\r\n%4\r\n1\r\n1\r\n0\r\n\r\n";
         let r = read(raw).unwrap().unwrap();
-        assert_eq!(r.body, b"abcde");
+        assert_eq!(r.pairs, [pair("a", "bA")]);
         assert!(!r.keep_alive);
+    }
+
+    #[test]
+    fn oversized_bodies_are_413() {
+        let raw = format!(
+            "POST / HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
+            MAX_BODY + 1
+        );
+        assert!(matches!(read(raw.as_bytes()), Err(ReadError::Bad(413, _))));
+        let raw = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n";
+        assert!(matches!(read(raw), Err(ReadError::Bad(413, _))));
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod routes;
 mod scan;
 mod server;
 mod store;
+mod urlencoded;
 pub mod verify;
 
 use std::net::{SocketAddr, TcpListener, TcpStream};

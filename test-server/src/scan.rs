@@ -104,69 +104,181 @@ struct Entry<'a> {
     ignore_cves: Option<&'a RawValue>,
 }
 
-/// A string field; any other JSON value counts as absent (as `Value::as_str` would).
+/// A string field; any other JSON value counts as absent (as `Value::as_str` would). Read by a
+/// visitor of its own: no buffering of the value, which an untagged enum would do.
 fn lenient_text<'de, 'a, D>(de: D) -> Result<Option<Cow<'a, str>>, D::Error>
 where
     D: serde::Deserializer<'de>,
     'de: 'a,
 {
-    #[derive(serde::Deserialize)]
-    #[serde(untagged)]
-    enum Text<'a> {
-        Str(#[serde(borrow)] Cow<'a, str>),
-        Other(serde::de::IgnoredAny),
+    use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+    struct Lenient<'a>(std::marker::PhantomData<&'a ()>);
+    impl<'de: 'a, 'a> Visitor<'de> for Lenient<'a> {
+        type Value = Option<Cow<'a, str>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Borrowed(v)))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_string())))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v)))
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
     }
-    Ok(match <Text<'a> as serde::Deserialize>::deserialize(de)? {
-        Text::Str(s) => Some(s),
-        Text::Other(_) => None,
-    })
+    de.deserialize_any(Lenient(std::marker::PhantomData))
 }
 
-/// `packages`: an object of Vigiles packages (keyed by name) or an array of SPDX packages.
-enum PackageList<'a> {
-    Keyed(Vec<(Cow<'a, str>, Entry<'a>)>),
-    Listed(Vec<Entry<'a>>),
+/// Which package list of a document is read.
+#[derive(Clone, Copy, PartialEq)]
+enum List {
+    /// `packages`: an object of Vigiles packages (keyed by name) or an array of SPDX packages.
+    Packages,
+    /// `components`: an array of CycloneDX components.
+    Components,
 }
 
-impl<'de: 'a, 'a> serde::Deserialize<'de> for PackageList<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
-            type Value = PackageList<'a>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an object or an array of packages")
-            }
-            fn visit_map<M: serde::de::MapAccess<'de>>(
-                self,
-                mut map: M,
-            ) -> Result<Self::Value, M::Error> {
-                let mut out = Vec::new();
-                while let Some(entry) = map.next_entry::<Cow<'a, str>, Entry<'a>>()? {
-                    out.push(entry);
-                }
-                Ok(PackageList::Keyed(out))
-            }
-            fn visit_seq<S: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: S,
-            ) -> Result<Self::Value, S::Error> {
-                let mut out = Vec::new();
-                while let Some(entry) = seq.next_element::<Entry<'a>>()? {
-                    out.push(entry);
-                }
-                Ok(PackageList::Listed(out))
+/// Reads one package list of a document, keeping only the packages `wanted` accepts while it
+/// parses: a 60,000-package manifest is never held as a list of entries.
+struct ListReader<'w, W> {
+    list: List,
+    wanted: &'w W,
+}
+
+impl<'de, W: Fn(&str) -> bool> serde::de::DeserializeSeed<'de> for ListReader<'_, W> {
+    type Value = Vec<Package>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de, W: Fn(&str) -> bool> serde::de::Visitor<'de> for ListReader<'_, W> {
+    type Value = Vec<Package>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self.list {
+            List::Packages => f.write_str("an object or an array of packages"),
+            List::Components => f.write_str("an array of components"),
+        }
+    }
+    /// `null` stands for an absent list.
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    /// Vigiles packages, keyed by name.
+    fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+        if self.list == List::Components {
+            return Err(serde::de::Error::invalid_type(
+                serde::de::Unexpected::Map,
+                &self,
+            ));
+        }
+        let mut out = Vec::new();
+        while let Some((key, pkg)) = map.next_entry::<Cow<'de, str>, Entry<'de>>()? {
+            let name = pkg.name.unwrap_or(key);
+            if (self.wanted)(&name) {
+                out.push(Package {
+                    name: name.into_owned(),
+                    version: owned(pkg.cve_version.or(pkg.version)),
+                    patched: raw_strings(pkg.patched_cves),
+                    ignored: raw_strings(pkg.ignore_cves),
+                });
             }
         }
-        de.deserialize_any(Visit(std::marker::PhantomData))
+        Ok(out)
+    }
+    /// SPDX packages or CycloneDX components.
+    fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+        let mut out = Vec::new();
+        while let Some(pkg) = seq.next_element::<Entry<'de>>()? {
+            if (self.wanted)(pkg.name.as_deref().unwrap_or_default()) {
+                let version = match self.list {
+                    List::Packages => pkg.version_info,
+                    List::Components => pkg.version,
+                };
+                out.push(Package {
+                    name: owned(pkg.name),
+                    version: owned(version),
+                    patched: Vec::new(),
+                    ignored: Vec::new(),
+                });
+            }
+        }
+        Ok(out)
     }
 }
 
-#[derive(serde::Deserialize)]
-struct Document<'a> {
-    #[serde(borrow, default)]
-    packages: Option<PackageList<'a>>,
-    #[serde(borrow, default)]
-    components: Option<Vec<Entry<'a>>>,
+/// Reads a document's `packages` and `components` lists (in that order in the result), skipping
+/// every other member.
+struct DocumentReader<'w, W> {
+    wanted: &'w W,
+}
+
+impl<'de, W: Fn(&str) -> bool> serde::de::Visitor<'de> for DocumentReader<'_, W> {
+    type Value = Vec<Package>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object or array")
+    }
+    fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+        let (mut packages, mut components) = (None, None);
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            let (slot, list) = match key.as_ref() {
+                "packages" => (&mut packages, List::Packages),
+                "components" => (&mut components, List::Components),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    continue;
+                }
+            };
+            if slot.is_some() {
+                return Err(serde::de::Error::custom(format!("duplicate field `{key}`")));
+            }
+            let wanted = self.wanted;
+            *slot = Some(map.next_value_seed(ListReader { list, wanted })?);
+        }
+        let mut out = packages.unwrap_or_default();
+        out.extend(components.unwrap_or_default());
+        Ok(out)
+    }
+
+    /// The two lists by position, as a derived `Deserialize` reads a struct from an array.
+    fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+        let wanted = self.wanted;
+        let list = List::Packages;
+        let Some(mut out) = seq.next_element_seed(ListReader { list, wanted })? else {
+            return Ok(Vec::new());
+        };
+        let list = List::Components;
+        out.extend(
+            seq.next_element_seed(ListReader { list, wanted })?
+                .unwrap_or_default(),
+        );
+        Ok(out)
+    }
 }
 
 fn raw_strings(raw: Option<&RawValue>) -> Vec<String> {
@@ -181,52 +293,11 @@ fn owned(text: Option<Cow<'_, str>>) -> String {
 /// Packages of a Vigiles manifest (`packages` object), CycloneDX (`components`) or SPDX
 /// (`packages` array); anything else has none. Only `wanted` packages are kept.
 fn read_packages(manifest: &str, wanted: impl Fn(&str) -> bool) -> Vec<Package> {
-    let Ok(doc) = serde_json::from_str::<Document<'_>>(manifest) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    match doc.packages {
-        Some(PackageList::Keyed(map)) => {
-            for (key, pkg) in map {
-                let name = pkg.name.unwrap_or(key);
-                if !wanted(&name) {
-                    continue;
-                }
-                out.push(Package {
-                    name: name.into_owned(),
-                    version: owned(pkg.cve_version.or(pkg.version)),
-                    patched: raw_strings(pkg.patched_cves),
-                    ignored: raw_strings(pkg.ignore_cves),
-                });
-            }
-        }
-        Some(PackageList::Listed(list)) => {
-            out.extend(
-                list.into_iter()
-                    .filter(|pkg| wanted(pkg.name.as_deref().unwrap_or_default()))
-                    .map(|pkg| Package {
-                        name: owned(pkg.name),
-                        version: owned(pkg.version_info),
-                        patched: Vec::new(),
-                        ignored: Vec::new(),
-                    }),
-            );
-        }
-        None => {}
-    }
-    let components = doc.components.unwrap_or_default();
-    for pkg in components
-        .into_iter()
-        .filter(|p| wanted(p.name.as_deref().unwrap_or_default()))
-    {
-        out.push(Package {
-            name: owned(pkg.name),
-            version: owned(pkg.version),
-            patched: Vec::new(),
-            ignored: Vec::new(),
-        });
-    }
-    out
+    use serde::Deserializer;
+    let mut de = serde_json::Deserializer::from_str(manifest);
+    let read = de.deserialize_any(DocumentReader { wanted: &wanted });
+    read.and_then(|packages| de.end().map(|()| packages))
+        .unwrap_or_default()
 }
 
 /// Packages of a Vigiles manifest (`packages` object), CycloneDX (`components`) or SPDX
@@ -237,8 +308,13 @@ pub fn packages(manifest: &str) -> Vec<Package> {
 
 /// Whether a package name gets synthetic CVEs.
 pub fn is_vulnerable(name: &str, extra: &[String]) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.contains("openssl") || lower.contains("busybox") || extra.iter().any(|e| e == name)
+    // Case-insensitive, without a lower-case copy: called for every package of a manifest.
+    let contains = |word: &str| {
+        name.as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    contains("openssl") || contains("busybox") || extra.iter().any(|e| e == name)
 }
 
 /// The first synthetic CVE number of a package (FNV-1a of its name, 10000..=89999).
@@ -427,5 +503,44 @@ mod tests {
         let spdx = r#"{"packages": [{"name": "libopenssl3", "versionInfo": "3.1"}]}"#;
         assert_eq!(scan(spdx, &[]).findings[0].version, "3.1");
         assert!(scan("not json", &[]).findings.is_empty());
+    }
+
+    #[test]
+    fn package_lists_are_read_in_document_order_only_when_the_whole_document_is_valid() {
+        let both = r#"{"components": [{"name": "busybox", "version": "1"}], "x": {"packages": 1},
+            "packages": {"openssl": {"version": "3"}, "zlib": {}}}"#;
+        let names: Vec<String> = scan(both, &[])
+            .findings
+            .iter()
+            .map(|f| f.package.clone())
+            .collect();
+        assert_eq!(
+            names,
+            ["openssl", "openssl", "openssl", "busybox", "busybox", "busybox"]
+        );
+        assert!(scan(r#"{"packages": null, "components": null}"#, &[])
+            .findings
+            .is_empty());
+        // An array is read as the two lists by position (as the derived reader did).
+        let by_position = scan(r#"[{"openssl": {}}, [{"name": "busybox"}]]"#, &[]);
+        assert_eq!(by_position.findings.len(), 6);
+        for bad in [
+            r#"{"packages": {"openssl": {}}, "packages": {}}"#,
+            r#"{"packages": {"openssl": {}}, "components": {"busybox": {}}}"#,
+            r#"{"packages": {"openssl": {}}, "components": 3}"#,
+            r#"{"packages": {"openssl": {}}} trailing"#,
+            r#"{"packages": {"openssl": {"name": "openssl", "name": "x"}}}"#,
+            r#"[{"openssl": {}}, [], null]"#,
+        ] {
+            assert!(scan(bad, &[]).findings.is_empty(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn vulnerable_names_match_case_insensitively_or_exactly() {
+        assert!(is_vulnerable("LibOpenSSL3", &[]) && is_vulnerable("BusyBox-static", &[]));
+        assert!(!is_vulnerable("openss", &[]) && !is_vulnerable("", &[]));
+        let extra = ["zlib".to_string()];
+        assert!(is_vulnerable("zlib", &extra) && !is_vulnerable("ZLIB", &extra));
     }
 }

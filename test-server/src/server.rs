@@ -6,6 +6,7 @@ use std::io::{BufReader, BufWriter};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
 use crate::faults::{Script, Step};
@@ -13,8 +14,9 @@ use crate::http::{self, ReadError, Request, Response};
 use crate::persist::Persist;
 use crate::record::RecordedRequest;
 use crate::routes::{self, Ctx};
+use crate::scan::{self, Scan};
 use crate::store::Store;
-use crate::verify::{self, Verdict};
+use crate::verify::{self, Pairs, Text, Verdict};
 
 /// Locks a mutex, ignoring poisoning (a panicking handler must not take the server down).
 pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -113,14 +115,6 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
     }
 }
 
-fn is_form(request: &Request) -> bool {
-    request.header("content-type").is_none_or(|ct| {
-        String::from_utf8_lossy(ct)
-            .to_ascii_lowercase()
-            .starts_with("application/x-www-form-urlencoded")
-    })
-}
-
 fn fault_response(step: &Step) -> Response {
     let status = step.status.unwrap_or(200);
     let response = match &step.body {
@@ -154,24 +148,36 @@ fn record(shared: &Shared, request: RecordedRequest) {
     lock(&shared.log).push(request);
 }
 
+/// A scan of an upload's manifest started on its own thread, to run while the signature is
+/// checked; its result is used only when the upload goes ahead (valid signature, no fault).
+fn scan_ahead(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    pairs: &Pairs,
+) -> Option<JoinHandle<(Text, Scan)>> {
+    let manifest = routes::manifests::manifest_to_scan(method, path, pairs)?;
+    let vulnerable = shared.vulnerable.clone();
+    std::thread::Builder::new()
+        .name("llapi-scan".into())
+        .spawn(move || {
+            let scan = scan::scan(&manifest, &vulnerable);
+            (manifest, scan)
+        })
+        .ok()
+}
+
 fn process(shared: &Shared, request: Request) -> Outcome {
     let now = SystemTime::now();
-    let pairs = if request.method == "POST" {
-        if is_form(&request) {
-            http::decode_pairs(&request.body)
-        } else {
-            Vec::new()
-        }
-    } else {
-        http::decode_pairs(request.query.as_bytes())
-    };
     let signature = request.header("x-auth-signature").map(<[u8]>::to_vec);
     let Request {
         method,
         path,
         query,
+        pairs,
         ..
-    } = request; // the body is dropped here
+    } = request;
+    let ahead = scan_ahead(shared, &method, &path, &pairs);
     let verdict = verify::verify(&shared.keys, &method, &path, &pairs, signature.as_deref());
     let fault = lock(&shared.script).take(&method, &path);
     let mut entry = RecordedRequest {
@@ -204,6 +210,7 @@ fn process(shared: &Shared, request: Request) -> Outcome {
         }
     }
     let response = if verdict == Verdict::Valid {
+        let scanned = ahead.and_then(|scan| scan.join().ok());
         let mut store = lock(&shared.store);
         let mut ctx = Ctx {
             method: &entry.method,
@@ -212,6 +219,7 @@ fn process(shared: &Shared, request: Request) -> Outcome {
             persist: shared.persist.as_ref(),
             vulnerable: &shared.vulnerable,
             now,
+            scanned,
         };
         routes::route(&mut ctx, &entry.path)
     } else {

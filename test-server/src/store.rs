@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::Value;
 
 use crate::scan::Scan;
-use crate::verify::Pairs;
+use crate::verify::{Pairs, Text};
 
 /// Formats a time as RFC 3339 with seconds (`2026-12-04T19:57:53Z`).
 pub fn timestamp(time: SystemTime) -> String {
@@ -28,7 +28,7 @@ pub struct StoredManifest {
     /// Folder token, possibly empty.
     pub folder_token: String,
     /// The `manifest` parameter, verbatim.
-    pub manifest: Arc<str>,
+    pub manifest: Text,
     /// Every other parameter of the upload, in wire order (including `email`).
     pub params: Pairs,
     /// When it was uploaded.
@@ -185,6 +185,11 @@ impl Store {
         now: SystemTime,
     ) -> Option<Report> {
         let scan = crate::scan::scan(&self.manifest(manifest_token)?.manifest, vulnerable);
+        Some(self.keep_report(manifest_token, scan, now))
+    }
+
+    /// Keeps a new report of a stored manifest's scan.
+    pub fn keep_report(&mut self, manifest_token: &str, scan: Scan, now: SystemTime) -> Report {
         let report = Report {
             token: self.new_token("RPT"),
             manifest_token: manifest_token.to_string(),
@@ -192,7 +197,7 @@ impl Store {
             scan,
         };
         self.reports.push(report.clone());
-        Some(report)
+        report
     }
 
     /// The newest report of a manifest.

@@ -7,6 +7,8 @@
 //! the path (without query). The signature is base64(HMAC-SHA256(key, message)).
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Deref;
 use std::sync::Arc;
 
 use base64::Engine;
@@ -14,7 +16,56 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 /// Name/value pairs as decoded from a query string or form body, in wire order.
-pub type Pairs = Vec<(String, Arc<str>)>;
+pub type Pairs = Vec<(String, Text)>;
+
+/// A decoded parameter value, shared without copying: a large manifest is decoded once, into
+/// the buffer that the request log and the stored manifest then share.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Text(Arc<String>);
+
+impl Text {
+    /// Whether both are the very same value (not merely equal).
+    pub fn ptr_eq(a: &Text, b: &Text) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Text(Arc::new(text))
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Self {
+        Text(Arc::new(text.to_string()))
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self)
+    }
+}
 
 /// The first value of `name` in `pairs`.
 pub fn first<'a>(pairs: &'a Pairs, name: &str) -> Option<&'a str> {
@@ -44,15 +95,19 @@ pub enum Verdict {
 }
 
 /// Calls `sink` with the consecutive pieces of the signed message, without copying values.
-pub fn message_pieces<'a>(
+/// (Values are any string type: the server's [`Text`], or e.g. `Arc<str>` in other tests.)
+pub fn message_pieces<'a, V: AsRef<str>>(
     method: &'a str,
     path: &'a str,
-    pairs: &'a Pairs,
+    pairs: &'a [(String, V)],
     mut sink: impl FnMut(&'a [u8]),
 ) {
     let mut grouped: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (name, value) in pairs {
-        grouped.entry(name.as_str()).or_default().push(value);
+        grouped
+            .entry(name.as_str())
+            .or_default()
+            .push(value.as_ref());
     }
     sink(method.as_bytes());
     sink(path.as_bytes());
@@ -72,19 +127,29 @@ pub fn message_pieces<'a>(
 }
 
 /// The signed message as one string (for diagnostics and tests; verification streams instead).
-pub fn message(method: &str, path: &str, pairs: &Pairs) -> String {
+pub fn message<V: AsRef<str>>(method: &str, path: &str, pairs: &[(String, V)]) -> String {
     let mut out = Vec::new();
     message_pieces(method, path, pairs, |piece| out.extend_from_slice(piece));
     String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The base64 signature of a request under `key`.
-pub fn signature(key: &[u8], method: &str, path: &str, pairs: &Pairs) -> String {
+pub fn signature<V: AsRef<str>>(
+    key: &[u8],
+    method: &str,
+    path: &str,
+    pairs: &[(String, V)],
+) -> String {
     let mac = mac_of(key, method, path, pairs);
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
-fn mac_of(key: &[u8], method: &str, path: &str, pairs: &Pairs) -> Hmac<Sha256> {
+fn mac_of<V: AsRef<str>>(
+    key: &[u8],
+    method: &str,
+    path: &str,
+    pairs: &[(String, V)],
+) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts any key length");
     message_pieces(method, path, pairs, |piece| mac.update(piece));
     mac
@@ -92,18 +157,18 @@ fn mac_of(key: &[u8], method: &str, path: &str, pairs: &Pairs) -> Hmac<Sha256> {
 
 /// Checks the request's `X-Auth-Signature` header against the key of its `email` parameter
 /// (constant-time comparison).
-pub fn verify(
+pub fn verify<V: AsRef<str>>(
     keys: &BTreeMap<String, Vec<u8>>,
     method: &str,
     path: &str,
-    pairs: &Pairs,
+    pairs: &[(String, V)],
     header: Option<&[u8]>,
 ) -> Verdict {
     let Some(header) = header else {
         return Verdict::MissingHeader;
     };
     let email = pairs.iter().find(|(name, _)| name == "email");
-    let Some(key) = email.and_then(|(_, email)| keys.get(&**email)) else {
+    let Some(key) = email.and_then(|(_, email)| keys.get(email.as_ref())) else {
         return Verdict::UnknownEmail;
     };
     let Ok(expected) = base64::engine::general_purpose::STANDARD.decode(header.trim_ascii()) else {
@@ -118,7 +183,7 @@ pub fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::decode_pairs;
+    use crate::urlencoded::decode_pairs;
 
     fn vectors() -> serde_json::Value {
         let path = concat!(

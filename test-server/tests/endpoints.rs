@@ -732,7 +732,10 @@ fn read_response(reader: &mut impl std::io::BufRead) -> (u16, Vec<u8>) {
 fn keep_alive_connection_serves_pipelined_requests() {
     use std::io::Write;
     let server = server();
-    let pairs = vec![("email".to_string(), std::sync::Arc::from(EMAIL))];
+    let pairs = vec![(
+        "email".to_string(),
+        llapi_test_server::verify::Text::from(EMAIL),
+    )];
     let sig = llapi_test_server::verify::signature(
         support::KEY.as_bytes(),
         "POST",

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use super::{not_found, ok, Answer, Ctx};
 use crate::http::Response;
 use crate::store::{Report, StoredManifest};
+use crate::verify::{Pairs, Text};
 
 pub(super) fn route(ctx: &mut Ctx, rest: &[&str]) -> Option<Answer> {
     Some(match (ctx.method, rest) {
@@ -20,6 +21,18 @@ pub(super) fn route(ctx: &mut Ctx, rest: &[&str]) -> Option<Answer> {
         ("POST", [token, "custom_scores"]) => custom_score(ctx, token),
         _ => return None,
     })
+}
+
+/// The manifest of a request that is an upload whose answer includes a scan, if it is one
+/// (the server scans it ahead, while it checks the signature).
+pub(crate) fn manifest_to_scan(method: &str, path: &str, pairs: &Pairs) -> Option<Text> {
+    let upload = method == "POST"
+        && super::segments(path) == ["api", "v1", "vigiles", "manifests"]
+        && !super::flag(pairs, "upload_only");
+    let manifest = pairs.iter().find(|(n, _)| n == "manifest");
+    manifest
+        .map(|(_, m)| m.clone())
+        .filter(|m| upload && !m.is_empty())
 }
 
 fn find(ctx: &Ctx, token: &str) -> Result<StoredManifest, Response> {
@@ -144,10 +157,14 @@ fn upload(ctx: &mut Ctx) -> Answer {
     if ctx.flag("upload_only") {
         return ok(result);
     }
-    let report = ctx
-        .store
-        .add_report(&stored.token, ctx.vulnerable, ctx.now)
-        .expect("manifest was just stored");
+    let ahead = ctx.scanned.take();
+    let report = match ahead.filter(|(m, _)| Text::ptr_eq(m, &stored.manifest)) {
+        Some((_, scan)) => ctx.store.keep_report(&stored.token, scan, ctx.now),
+        None => ctx
+            .store
+            .add_report(&stored.token, ctx.vulnerable, ctx.now)
+            .expect("manifest was just stored"),
+    };
     extend(
         &mut result,
         scan_result(ctx, &stored, &report, ctx.flag("filter_results")),
@@ -374,4 +391,30 @@ fn bulk_move(ctx: &mut Ctx) -> Answer {
         json!({"success": true, "message": format!("{} manifest(s) {verb}", tokens.len()),
               "manifest_tokens": result_tokens}),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Pairs {
+        list.iter()
+            .map(|(n, v)| (n.to_string(), Text::from(*v)))
+            .collect()
+    }
+
+    #[test]
+    fn only_uploads_answered_with_a_scan_are_scanned_ahead() {
+        let upload = pairs(&[("manifest", "{}"), ("upload_only", "False")]);
+        let path = "/api/v1/vigiles/manifests";
+        let manifest = manifest_to_scan("POST", path, &upload).expect("scanned ahead");
+        assert!(Text::ptr_eq(&manifest, &upload[0].1));
+        assert!(manifest_to_scan("POST", "/api/v1/vigiles/manifests/", &upload).is_some());
+        assert!(manifest_to_scan("GET", path, &upload).is_none());
+        assert!(manifest_to_scan("POST", "/api/v1/vigiles/manifests/M/reports", &upload).is_none());
+        let only = pairs(&[("manifest", "{}"), ("upload_only", "true")]);
+        assert!(manifest_to_scan("POST", path, &only).is_none());
+        assert!(manifest_to_scan("POST", path, &pairs(&[("manifest", "")])).is_none());
+        assert!(manifest_to_scan("POST", path, &pairs(&[("email", "a@b")])).is_none());
+    }
 }

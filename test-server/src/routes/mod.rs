@@ -6,15 +6,15 @@ mod groups;
 pub(crate) mod manifests;
 mod reports;
 
-use std::sync::Arc;
 use std::time::SystemTime;
 
 use serde_json::json;
 
 use crate::http::Response;
 use crate::persist::Persist;
+use crate::scan::Scan;
 use crate::store::Store;
-use crate::verify::Pairs;
+use crate::verify::{Pairs, Text};
 
 /// A handler's result: `Err` carries an error response so `?` can short-circuit.
 pub type Answer = Result<Response, Response>;
@@ -33,6 +33,9 @@ pub struct Ctx<'a> {
     pub vulnerable: &'a [String],
     /// The request time.
     pub now: SystemTime,
+    /// A scan of an upload's manifest made ahead, while the signature was checked (see
+    /// [`manifests::manifest_to_scan`]).
+    pub scanned: Option<(Text, Scan)>,
 }
 
 impl Ctx<'_> {
@@ -42,7 +45,7 @@ impl Ctx<'_> {
     }
 
     /// First value of a parameter, shared (no copy).
-    pub fn value(&self, name: &str) -> Option<Arc<str>> {
+    pub fn value(&self, name: &str) -> Option<Text> {
         self.pairs
             .iter()
             .find(|(n, _)| n == name)
@@ -70,8 +73,7 @@ impl Ctx<'_> {
 
     /// A boolean parameter (`True`/`true`/`1`/`on`).
     pub fn flag(&self, name: &str) -> bool {
-        self.param(name)
-            .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "on" | "yes"))
+        flag(self.pairs, name)
     }
 
     /// A required non-empty parameter, else 400 `<name> is required`.
@@ -84,6 +86,17 @@ impl Ctx<'_> {
     pub fn email(&self) -> String {
         self.param("email").unwrap_or_default().to_string()
     }
+}
+
+/// A boolean parameter of `pairs` (`True`/`true`/`1`/`on`).
+fn flag(pairs: &Pairs, name: &str) -> bool {
+    crate::verify::first(pairs, name)
+        .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "on" | "yes"))
+}
+
+/// The non-empty segments of a request path.
+fn segments(path: &str) -> Vec<&str> {
+    path.split('/').filter(|s| !s.is_empty()).collect()
 }
 
 /// 200 with a JSON value.
@@ -104,8 +117,7 @@ pub fn not_found(what: &str) -> Response {
 
 /// Answers an authenticated request.
 pub fn route(ctx: &mut Ctx, path: &str) -> Response {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let answer = match (ctx.method, segments.as_slice()) {
+    let answer = match (ctx.method, segments(path).as_slice()) {
         ("POST", ["api", "v1", "heartbeat"] | ["api", "v1", "vigiles", "heartbeat"]) => {
             Some(ok(json!({"ok": true})))
         }

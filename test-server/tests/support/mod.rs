@@ -3,10 +3,9 @@
 
 #![allow(dead_code)]
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use llapi_test_server::verify::{signature, Pairs};
+use llapi_test_server::verify::{signature, Pairs, Text};
 use llapi_test_server::{ServerConfig, TestServer};
 use serde_json::Value;
 
@@ -67,9 +66,9 @@ impl Client {
     ) -> reqwest::Result<Reply> {
         let mut pairs: Pairs = params
             .iter()
-            .map(|(n, v)| (n.to_string(), Arc::<str>::from(*v)))
+            .map(|(n, v)| (n.to_string(), Text::from(*v)))
             .collect();
-        pairs.push(("email".to_string(), Arc::from(self.email.as_str())));
+        pairs.push(("email".to_string(), Text::from(self.email.as_str())));
         let sig = signature(self.key.as_bytes(), method, path, &pairs);
         let mut form = form_urlencoded::Serializer::new(String::new());
         for (n, v) in &pairs {
