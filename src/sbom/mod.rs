@@ -147,13 +147,42 @@ pub struct SbomOptions {
     pub timestamp: Option<i64>,
 }
 
+/// A result made from a `cargo metadata` output while cargo may still be exiting:
+/// [`Pending::finish`] waits for cargo and fails if cargo did, so publish the result only after
+/// it. A result of saved metadata is final at once.
+#[derive(Debug)]
+pub struct Pending<T> {
+    value: T,
+    cargo: Option<source::MetadataRun>,
+}
+
+impl<T> Pending<T> {
+    /// The result, to prepare its publication (e.g. stage a file) while cargo ends.
+    pub fn get(&self) -> &T {
+        &self.value
+    }
+
+    /// Waits for cargo and returns the result if cargo succeeded.
+    pub fn finish(self) -> Result<T> {
+        if let Some(cargo) = self.cargo {
+            cargo.finish()?;
+        }
+        Ok(self.value)
+    }
+}
+
 /// Builds the inventory of what the selection ships.
 pub fn collect(opts: &SbomOptions) -> Result<Inventory> {
+    collect_pending(opts)?.finish()
+}
+
+/// [`collect`] without waiting for `cargo metadata` to exit once it has printed the graph.
+pub fn collect_pending(opts: &SbomOptions) -> Result<Pending<Inventory>> {
     let timestamp = match opts.timestamp {
         Some(t) => t,
         None => time::source_date_epoch()?,
     };
-    let (meta, platform, target_label, lock_path) = match &opts.input {
+    let (meta, platform, target_label, lock_path, cargo, prefetch) = match &opts.input {
         Input::Cargo(args) => {
             let (filter, label) = match &opts.target {
                 TargetSpec::All => (None, "all".to_owned()),
@@ -166,9 +195,17 @@ pub fn collect(opts: &SbomOptions) -> Result<Inventory> {
                     ),
                 },
             };
-            let meta = source::run_cargo_metadata(args, filter.as_deref())?;
+            let mut run = source::MetadataRun::start(args, filter.as_deref())?;
+            let prefetch = std::path::absolute(
+                args.manifest_path
+                    .as_deref()
+                    .unwrap_or(Path::new("Cargo.toml")),
+            )
+            .ok()
+            .and_then(|manifest| lockfile::Prefetch::start(manifest.parent()?));
+            let meta = run.metadata()?;
             let lock = Path::new(&meta.workspace_root).join("Cargo.lock");
-            (meta, TargetPlatform::Any, label, lock)
+            (meta, TargetPlatform::Any, label, lock, Some(run), prefetch)
         }
         Input::Saved {
             metadata_json,
@@ -190,7 +227,7 @@ pub fn collect(opts: &SbomOptions) -> Result<Inventory> {
             let lock = lockfile
                 .clone()
                 .unwrap_or_else(|| Path::new(&meta.workspace_root).join("Cargo.lock"));
-            (meta, platform, label, lock)
+            (meta, platform, label, lock, None, None)
         }
     };
     let walk = graph::walk(&meta, &opts.selection, &platform, opts.include_dev)?;
@@ -201,7 +238,10 @@ pub fn collect(opts: &SbomOptions) -> Result<Inventory> {
             lock_path.display()
         )));
     }
-    let lock = lockfile::LockFile::read(&lock_path)?;
+    let lock = match prefetch {
+        Some(prefetch) => prefetch.take(&lock_path)?,
+        None => lockfile::LockFile::read(&lock_path)?,
+    };
     let inventory = Inventory::build(
         &meta,
         &walk,
@@ -222,7 +262,10 @@ pub fn collect(opts: &SbomOptions) -> Result<Inventory> {
             lock_path.display()
         );
     }
-    Ok(inventory)
+    Ok(Pending {
+        value: inventory,
+        cargo,
+    })
 }
 
 /// Writes the inventory in a format.
@@ -261,7 +304,19 @@ pub fn generate_for_project(
     opts: &SbomOptions,
     format: Option<Format>,
 ) -> Result<GeneratedManifest> {
-    let inventory = collect(opts)?;
+    generate_pending(opts, format)?.finish()
+}
+
+/// [`generate_for_project`] without waiting for `cargo metadata` to exit once it has printed
+/// the graph.
+pub fn generate_pending(
+    opts: &SbomOptions,
+    format: Option<Format>,
+) -> Result<Pending<GeneratedManifest>> {
+    let Pending {
+        value: inventory,
+        cargo,
+    } = collect_pending(opts)?;
     let format = match format {
         Some(f) => f,
         None => configured_format(&Path::new(&inventory.workspace_root).join("Cargo.toml"))?
@@ -269,12 +324,40 @@ pub fn generate_for_project(
     };
     let mut bytes = Vec::new();
     render(&inventory, format, &mut bytes).map_err(|e| Error::io("cannot make the manifest", e))?;
-    Ok(GeneratedManifest {
-        name: inventory.name.clone(),
-        format,
-        bytes,
-        inventory,
+    Ok(Pending {
+        value: GeneratedManifest {
+            name: inventory.name.clone(),
+            format,
+            bytes,
+            inventory,
+        },
+        cargo,
     })
+}
+
+impl Pending<GeneratedManifest> {
+    /// Writes the manifest to `output` atomically, or to stdout when `None`. The file is written
+    /// and synced while cargo ends, and takes its place only once cargo has succeeded; stdout
+    /// gets nothing before that.
+    pub fn write_to(self, output: Option<&Path>) -> Result<GeneratedManifest> {
+        match output {
+            Some(path) => {
+                let staged = crate::fsutil::stage(path, |w| w.write_all(&self.value.bytes))?;
+                let manifest = self.finish()?;
+                staged.commit()?;
+                Ok(manifest)
+            }
+            None => {
+                let manifest = self.finish()?;
+                let mut stdout = std::io::stdout().lock();
+                stdout
+                    .write_all(&manifest.bytes)
+                    .and_then(|()| stdout.flush())
+                    .map_err(|e| Error::io("cannot write to stdout", e))?;
+                Ok(manifest)
+            }
+        }
+    }
 }
 
 /// `format` of `[workspace.metadata.llapi]` (or `[package.metadata.llapi]`) in a Cargo.toml;
