@@ -178,11 +178,11 @@ impl MetadataRun {
     }
 
     /// Reads cargo's output until the JSON document is complete (cargo prints it on one line,
-    /// then a newline) and parses it, without waiting for cargo to exit. When there is no valid
+    /// then a newline) and parses it, without waiting for cargo to exit (nor for the end of its
+    /// output when it is laid out otherwise). When there is no valid
     /// document, waits for cargo and reports its failure if it failed.
     pub fn metadata(&mut self) -> Result<Metadata> {
         let mut bytes = Vec::with_capacity(1 << 20);
-        let mut scanned = 0;
         let read_error = loop {
             let Some(stdout) = self.stdout.as_mut() else {
                 break None;
@@ -197,17 +197,15 @@ impl MetadataRun {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => break Some(e),
             }
-            while let Some(at) = bytes[scanned..].iter().position(|&b| b == b'\n') {
-                let end = scanned + at;
-                scanned = end + 1;
-                match serde_json::from_slice(&bytes[..end]) {
+            // Cargo prints the document on one line, then a newline and nothing more: a read
+            // that ends a line may have completed it (if not, the document goes on).
+            if bytes.last() == Some(&b'\n') {
+                match serde_json::from_slice(&bytes) {
                     Ok(metadata) => return Ok(metadata),
-                    // Not one compact line after all: the document goes on.
                     Err(e) if e.is_eof() => {}
                     Err(e) => return Err(self.failure_or(invalid_json(&e))),
                 }
             }
-            scanned = bytes.len();
         };
         let problem = match read_error {
             Some(e) => Error::io("cannot read the output of cargo metadata", e),
