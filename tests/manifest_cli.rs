@@ -174,7 +174,8 @@ fn chatty_cargo(dir: &Path) -> PathBuf {
     std::fs::write(
         &script,
         format!(
-            "#!/bin/sh\nyes 'warning: noise' | head -n 20000 >&2\nout=$('{real}' \"$@\") || exit $?\n\
+            "#!/bin/sh\nyes 'warning: noise' | head -n 20000 >&2\n\
+             out=$('{real}' \"$@\") || exit $?\n\
              if [ -n \"$SPLIT_OUTPUT\" ]; then\n\
              printf '{{\\n'; sleep 0.2; printf '%s\\n' \"$out\" | cut -c2-\n\
              else printf '%s\\n' \"$out\"; fi\n\

@@ -150,6 +150,13 @@ impl Prefetch {
         Some(Prefetch { path, thread })
     }
 
+    /// [`Prefetch::start`] from the directory of a Cargo.toml (default: `./Cargo.toml`).
+    pub fn for_manifest(manifest_path: Option<&Path>) -> Option<Self> {
+        let manifest =
+            std::path::absolute(manifest_path.unwrap_or(Path::new("Cargo.toml"))).ok()?;
+        Self::start(manifest.parent()?)
+    }
+
     /// The lock file at `path`: the prefetched one when it is that file and still holds what
     /// was parsed, else [`LockFile::read`] now (which also reports any error).
     pub fn take(self, path: &Path) -> Result<LockFile> {
@@ -236,7 +243,10 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
     fn prefetch_is_used_only_for_the_same_unchanged_file() {
         let dir = tempfile::tempdir().unwrap();
         let lock_of = |sum: &str| {
-            format!("version = 4\n[[package]]\nname = \"itoa\"\nversion = \"1.0.15\"\nsource = \"{CRATES_IO}\"\nchecksum = \"{sum}\"\n")
+            format!(
+                "version = 4\n[[package]]\nname = \"itoa\"\nversion = \"1.0.15\"\n\
+                 source = \"{CRATES_IO}\"\nchecksum = \"{sum}\"\n"
+            )
         };
         let path = dir.path().join("Cargo.lock");
         std::fs::write(&path, lock_of("aa")).unwrap();

@@ -3,9 +3,11 @@
 //!
 //! Flow: [`collect`] gets the graph (a `cargo metadata` run or a saved output), walks it from the
 //! selected members ([`graph`]), adds Cargo.lock checksums ([`lockfile`]) and builds an
-//! [`Inventory`]; [`render`] writes it in a [`Format`]. The same input and timestamp always give
-//! the same bytes: every list is sorted, identifiers carry no local path, and the time comes from
-//! `SOURCE_DATE_EPOCH` when it is set.
+//! [`Inventory`]; [`render`] writes it in a [`Format`]. With a `cargo metadata` run, the
+//! `*_pending` variants return a [`Pending`] result as soon as cargo has printed the graph, so
+//! that the manifest is made while cargo is still exiting. The same input and timestamp always
+//! give the same bytes: every list is sorted, identifiers carry no local path, and the time comes
+//! from `SOURCE_DATE_EPOCH` when it is set.
 
 pub mod cyclonedx;
 pub mod graph;
@@ -182,7 +184,10 @@ pub fn collect_pending(opts: &SbomOptions) -> Result<Pending<Inventory>> {
         Some(t) => t,
         None => time::source_date_epoch()?,
     };
-    let (meta, platform, target_label, lock_path, cargo, prefetch) = match &opts.input {
+    // With a cargo run: the run, and the lock file read ahead while it goes.
+    let mut cargo = None;
+    let mut prefetch = None;
+    let (meta, platform, target_label, lock_path) = match &opts.input {
         Input::Cargo(args) => {
             let (filter, label) = match &opts.target {
                 TargetSpec::All => (None, "all".to_owned()),
@@ -195,17 +200,11 @@ pub fn collect_pending(opts: &SbomOptions) -> Result<Pending<Inventory>> {
                     ),
                 },
             };
-            let mut run = source::MetadataRun::start(args, filter.as_deref())?;
-            let prefetch = std::path::absolute(
-                args.manifest_path
-                    .as_deref()
-                    .unwrap_or(Path::new("Cargo.toml")),
-            )
-            .ok()
-            .and_then(|manifest| lockfile::Prefetch::start(manifest.parent()?));
+            let run = cargo.insert(source::MetadataRun::start(args, filter.as_deref())?);
+            prefetch = lockfile::Prefetch::for_manifest(args.manifest_path.as_deref());
             let meta = run.metadata()?;
             let lock = Path::new(&meta.workspace_root).join("Cargo.lock");
-            (meta, TargetPlatform::Any, label, lock, Some(run), prefetch)
+            (meta, TargetPlatform::Any, label, lock)
         }
         Input::Saved {
             metadata_json,
@@ -227,7 +226,7 @@ pub fn collect_pending(opts: &SbomOptions) -> Result<Pending<Inventory>> {
             let lock = lockfile
                 .clone()
                 .unwrap_or_else(|| Path::new(&meta.workspace_root).join("Cargo.lock"));
-            (meta, platform, label, lock, None, None)
+            (meta, platform, label, lock)
         }
     };
     let walk = graph::walk(&meta, &opts.selection, &platform, opts.include_dev)?;
