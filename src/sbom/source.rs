@@ -161,6 +161,12 @@ impl MetadataRun {
             .spawn()
             .map_err(|e| Error::io("cannot run cargo metadata (is cargo installed?)", e))?;
         let stdout = child.stdout.take();
+        #[cfg(target_os = "linux")]
+        if let Some(pipe) = &stdout {
+            // Room for a whole workspace's document, so that cargo writes it without waiting
+            // for us; at worst (a lower system limit) the pipe stays as it was.
+            let _ = rustix::pipe::fcntl_setpipe_size(pipe, PIPE_SIZE);
+        }
         let stderr = child.stderr.take().map(|mut pipe| {
             std::thread::spawn(move || {
                 let mut bytes = Vec::new();
@@ -263,7 +269,11 @@ impl Drop for MetadataRun {
     }
 }
 
-/// Bytes read from cargo at a time (a pipe holds 64 KiB).
+/// Size asked for the pipe of cargo's output (Linux's default limit for a user).
+#[cfg(target_os = "linux")]
+const PIPE_SIZE: usize = 1 << 20;
+
+/// Bytes read from cargo at a time.
 const CHUNK: usize = 64 * 1024;
 
 fn invalid_json(e: &serde_json::Error) -> Error {
