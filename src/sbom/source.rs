@@ -185,8 +185,8 @@ impl MetadataRun {
 
     /// Reads cargo's output until the JSON document is complete (cargo prints it on one line,
     /// then a newline) and parses it, without waiting for cargo to exit (nor for the end of its
-    /// output when it is laid out otherwise). When there is no valid
-    /// document, waits for cargo and reports its failure if it failed.
+    /// output when it is laid out otherwise). When there is no valid document, waits for cargo
+    /// and reports its failure if it failed. To be called once.
     pub fn metadata(&mut self) -> Result<Metadata> {
         let mut bytes = Vec::with_capacity(1 << 20);
         let read_error = loop {
