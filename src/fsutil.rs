@@ -13,7 +13,35 @@ pub fn atomic_write(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    write_via_temp(path, false, write)
+    stage(path, write)?.commit()
+}
+
+/// A file written (and synced) under a temporary name next to its destination, which
+/// [`StagedFile::commit`] renames into place; dropped uncommitted, it is removed and the
+/// destination is left as it was.
+#[derive(Debug)]
+pub struct StagedFile {
+    temp: tempfile::NamedTempFile,
+    path: std::path::PathBuf,
+}
+
+impl StagedFile {
+    /// Replaces the destination with the staged file, in one rename.
+    pub fn commit(self) -> Result<()> {
+        self.temp
+            .persist(&self.path)
+            .map_err(|e| Error::io(format!("cannot write {}", self.path.display()), e.error))?;
+        Ok(())
+    }
+}
+
+/// The first half of [`atomic_write`]: writes and syncs the temporary file that
+/// [`StagedFile::commit`] later puts at `path`, so that slow work can run in between.
+pub fn stage(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<StagedFile> {
+    stage_via_temp(path, false, write)
 }
 
 /// Like [`atomic_write`], for files that may hold private data (reports, spool entries): the
@@ -25,7 +53,7 @@ pub fn atomic_write_private(
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         create_private_dir(parent)?;
     }
-    write_via_temp(path, true, write)
+    stage_via_temp(path, true, write)?.commit()
 }
 
 /// [`atomic_write_private`] for regular files; a path that names something else that exists
@@ -61,11 +89,11 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
         .map_err(|e| Error::io(format!("cannot create directory {}", dir.display()), e))
 }
 
-fn write_via_temp(
+fn stage_via_temp(
     path: &Path,
     private: bool,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
+) -> Result<StagedFile> {
     let context = || format!("cannot write {}", path.display());
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
@@ -93,9 +121,10 @@ fn write_via_temp(
     temp.as_file()
         .sync_all()
         .map_err(|e| Error::io(context(), e))?;
-    temp.persist(path)
-        .map_err(|e| Error::io(context(), e.error))?;
-    Ok(())
+    Ok(StagedFile {
+        temp,
+        path: path.to_owned(),
+    })
 }
 
 #[cfg(unix)]
@@ -135,6 +164,22 @@ mod tests {
         .unwrap_err();
         assert!(err.to_string().contains("boom"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn staged_file_appears_only_when_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.json");
+        std::fs::write(&path, b"old").unwrap();
+        let dropped = stage(&path, |w| w.write_all(b"dropped")).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        drop(dropped);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let staged = stage(&path, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        staged.commit().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

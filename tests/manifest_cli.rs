@@ -163,6 +163,92 @@ fn bad_input_is_one_line_with_exit_code_2() {
     );
 }
 
+/// `$CARGO` as a script that runs the real cargo after 300 kB of warnings on stderr (more than a
+/// pipe holds); with `SPLIT_OUTPUT` set it prints the document's `{` on a line of its own and
+/// the rest a moment later, and with `FAIL_AFTER` set it fails after printing its output.
+#[cfg(unix)]
+fn chatty_cargo(dir: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let real = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let script = dir.join("chatty-cargo");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nyes 'warning: noise' | head -n 20000 >&2\n\
+             out=$('{real}' \"$@\") || exit $?\n\
+             if [ -n \"$SPLIT_OUTPUT\" ]; then\n\
+             printf '{{\\n'; sleep 0.2; printf '%s\\n' \"$out\" | cut -c2-\n\
+             else printf '%s\\n' \"$out\"; fi\n\
+             [ -z \"$FAIL_AFTER\" ] || {{ echo 'error: failed after printing' >&2; exit 101; }}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+#[cfg(unix)]
+#[test]
+fn cargo_failing_after_printing_its_output_leaves_no_file() {
+    let (temp, root) = fixture("");
+    let cargo = chatty_cargo(temp.path());
+    let out_dir = temp.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let target = out_dir.join("app.cdx.json");
+    let manifest = |env: Option<&str>, output: Option<&Path>| {
+        let mut cmd = bin();
+        cmd.env("CARGO", &cargo)
+            .arg("manifest")
+            .arg("--offline")
+            .arg("--manifest-path")
+            .arg(root.join("Cargo.toml"));
+        if let Some(var) = env {
+            cmd.env(var, "1");
+        }
+        if let Some(path) = output {
+            cmd.arg("--output").arg(path);
+        }
+        cmd.output().unwrap()
+    };
+    // Its error output does not block it, and a line break in its output does not end it.
+    let ok = manifest(None, Some(&target));
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let printed = manifest(None, None);
+    let split = manifest(Some("SPLIT_OUTPUT"), None);
+    assert!(split.status.success(), "{}", stderr(&split));
+    assert_eq!(split.stdout, printed.stdout);
+    assert_eq!(printed.stdout, std::fs::read(&target).unwrap());
+    assert!(std::fs::read_to_string(&target)
+        .unwrap()
+        .contains("CycloneDX"));
+    std::fs::write(&target, "old").unwrap();
+    for output in [Some(target.as_path()), None] {
+        let out = manifest(Some("FAIL_AFTER"), output);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out).trim_end(),
+            "error: cargo metadata failed: failed after printing"
+        );
+        assert!(out.stdout.is_empty(), "{output:?}: something was printed");
+        assert_eq!(std::fs::read(&target).unwrap(), b"old", "file replaced");
+        assert_eq!(
+            std::fs::read_dir(&out_dir).unwrap().count(),
+            1,
+            "temp file left"
+        );
+    }
+    // A cargo that fails outright writes no file either.
+    std::fs::write(root.join("Cargo.toml"), "[workspace\n").unwrap();
+    let fresh = out_dir.join("new.cdx.json");
+    let out = manifest(None, Some(&fresh));
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.starts_with("error: cargo metadata failed:"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(!fresh.exists());
+    assert_eq!(std::fs::read_dir(&out_dir).unwrap().count(), 1);
+}
+
 /// The Python interpreter that has the validators: $LLAPI_PYTHON, the repository's .venv, or
 /// python3 on PATH; `None` (with the reason) when the tools are not importable.
 fn validator_python() -> Result<PathBuf, String> {

@@ -104,25 +104,45 @@ impl Env {
 
     /// Runs `make()` `runs` times; every run must exit 0 (else its stderr is the error).
     pub fn bench(&self, runs: usize, make: impl Fn() -> Command) -> Result<Summary, String> {
-        let mut samples = Vec::with_capacity(runs);
-        for _ in 0..runs {
-            let mut cmd = make();
-            let stderr = self.path("stderr.txt");
-            let file = std::fs::File::create(&stderr).map_err(|e| e.to_string())?;
-            cmd.stderr(file);
-            let sample = measure::run(&mut cmd)
-                .map_err(|e| format!("cannot run {:?}: {e}", cmd.get_program()))?;
-            if sample.exit_code != Some(0) {
-                let text = std::fs::read_to_string(&stderr).unwrap_or_default();
-                return Err(format!(
-                    "{cmd:?} failed ({:?}): {}",
-                    sample.exit_code,
-                    text.trim()
-                ));
-            }
-            samples.push(sample);
-        }
+        let samples = (0..runs)
+            .map(|_| self.run_once(&make))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Summary::of(&samples))
+    }
+
+    /// Like [`Env::bench`] for two commands whose times are compared, alternating their runs so
+    /// that both see the same load on a shared machine.
+    pub fn bench_pair(
+        &self,
+        runs: usize,
+        first: impl Fn() -> Command,
+        second: impl Fn() -> Command,
+    ) -> Result<(Summary, Summary), String> {
+        let mut samples = (Vec::with_capacity(runs), Vec::with_capacity(runs));
+        for _ in 0..runs {
+            samples.0.push(self.run_once(&first)?);
+            samples.1.push(self.run_once(&second)?);
+        }
+        Ok((Summary::of(&samples.0), Summary::of(&samples.1)))
+    }
+
+    /// One run of `make()`, which must exit 0 (else its stderr is the error).
+    fn run_once(&self, make: impl Fn() -> Command) -> Result<measure::Sample, String> {
+        let mut cmd = make();
+        let stderr = self.path("stderr.txt");
+        let file = std::fs::File::create(&stderr).map_err(|e| e.to_string())?;
+        cmd.stderr(file);
+        let sample = measure::run(&mut cmd)
+            .map_err(|e| format!("cannot run {:?}: {e}", cmd.get_program()))?;
+        if sample.exit_code != Some(0) {
+            let text = std::fs::read_to_string(&stderr).unwrap_or_default();
+            return Err(format!(
+                "{cmd:?} failed ({:?}): {}",
+                sample.exit_code,
+                text.trim()
+            ));
+        }
+        Ok(sample)
     }
 }
 

@@ -2,7 +2,8 @@
 //! `checksum` per `[[package]]`, or the `[metadata]` table of version 1.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
 
 use serde::Deserialize;
 
@@ -122,6 +123,54 @@ impl LockFile {
     }
 }
 
+/// A Cargo.lock read and parsed on a thread while `cargo metadata` runs, from where the lock
+/// file most likely is (cargo reports the workspace root only at the end).
+/// [`Prefetch::take`] uses it only if it is the file asked for and its content has not changed
+/// since, as cargo may have updated it.
+#[derive(Debug)]
+pub struct Prefetch {
+    path: PathBuf,
+    thread: JoinHandle<Option<(Vec<u8>, LockFile)>>,
+}
+
+impl Prefetch {
+    /// Starts reading the `Cargo.lock` of `dir` or of its nearest ancestor that has one;
+    /// `None` when there is none.
+    pub fn start(dir: &Path) -> Option<Self> {
+        let path = dir
+            .ancestors()
+            .map(|d| d.join("Cargo.lock"))
+            .find(|p| p.is_file())?;
+        let thread_path = path.clone();
+        let thread = std::thread::spawn(move || {
+            let bytes = std::fs::read(&thread_path).ok()?;
+            let lock = LockFile::parse(std::str::from_utf8(&bytes).ok()?).ok()?;
+            Some((bytes, lock))
+        });
+        Some(Prefetch { path, thread })
+    }
+
+    /// [`Prefetch::start`] from the directory of a Cargo.toml (default: `./Cargo.toml`).
+    pub fn for_manifest(manifest_path: Option<&Path>) -> Option<Self> {
+        let manifest =
+            std::path::absolute(manifest_path.unwrap_or(Path::new("Cargo.toml"))).ok()?;
+        Self::start(manifest.parent()?)
+    }
+
+    /// The lock file at `path`: the prefetched one when it is that file and still holds what
+    /// was parsed, else [`LockFile::read`] now (which also reports any error).
+    pub fn take(self, path: &Path) -> Result<LockFile> {
+        if self.path == path {
+            if let Ok(Some((bytes, lock))) = self.thread.join() {
+                if std::fs::read(path).is_ok_and(|now| now == bytes) {
+                    return Ok(lock);
+                }
+            }
+        }
+        LockFile::read(path)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,5 +237,50 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
         let packages = lock.packages();
         assert_eq!(packages[0].dependencies.len(), 1);
         assert_eq!(packages[1].checksum.as_deref(), Some("beef"));
+    }
+
+    #[test]
+    fn prefetch_is_used_only_for_the_same_unchanged_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock_of = |sum: &str| {
+            format!(
+                "version = 4\n[[package]]\nname = \"itoa\"\nversion = \"1.0.15\"\n\
+                 source = \"{CRATES_IO}\"\nchecksum = \"{sum}\"\n"
+            )
+        };
+        let path = dir.path().join("Cargo.lock");
+        std::fs::write(&path, lock_of("aa")).unwrap();
+        let member = dir.path().join("crates/member");
+        std::fs::create_dir_all(&member).unwrap();
+        let sum = |lock: &LockFile| {
+            lock.checksum("itoa", "1.0.15", CRATES_IO)
+                .map(str::to_owned)
+        };
+
+        let found = Prefetch::start(&member).unwrap();
+        assert_eq!(sum(&found.take(&path).unwrap()).as_deref(), Some("aa"));
+
+        // Updated after the prefetch (as cargo may do): the new content counts.
+        let stale = Prefetch::start(&member).unwrap();
+        while !stale.thread.is_finished() {
+            std::thread::yield_now();
+        }
+        std::fs::write(&path, lock_of("bb")).unwrap();
+        assert_eq!(sum(&stale.take(&path).unwrap()).as_deref(), Some("bb"));
+
+        // Another lock file is asked for: that one is read.
+        let other = dir.path().join("other.lock");
+        std::fs::write(&other, lock_of("cc")).unwrap();
+        let wrong = Prefetch::start(dir.path()).unwrap();
+        assert_eq!(sum(&wrong.take(&other).unwrap()).as_deref(), Some("cc"));
+
+        // Errors come from the real read.
+        let broken = Prefetch::start(dir.path()).unwrap();
+        std::fs::write(&path, "[[package]\n").unwrap();
+        assert_eq!(
+            broken.take(&path).unwrap_err().kind(),
+            crate::ErrorKind::Input
+        );
+        assert!(Prefetch::start(Path::new("/nonexistent-dir/x")).is_none());
     }
 }

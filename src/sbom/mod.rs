@@ -3,9 +3,11 @@
 //!
 //! Flow: [`collect`] gets the graph (a `cargo metadata` run or a saved output), walks it from the
 //! selected members ([`graph`]), adds Cargo.lock checksums ([`lockfile`]) and builds an
-//! [`Inventory`]; [`render`] writes it in a [`Format`]. The same input and timestamp always give
-//! the same bytes: every list is sorted, identifiers carry no local path, and the time comes from
-//! `SOURCE_DATE_EPOCH` when it is set.
+//! [`Inventory`]; [`render`] writes it in a [`Format`]. With a `cargo metadata` run, the
+//! `*_pending` variants return a [`Pending`] result as soon as cargo has printed the graph, so
+//! that the manifest is made while cargo is still exiting. The same input and timestamp always
+//! give the same bytes: every list is sorted, identifiers carry no local path, and the time comes
+//! from `SOURCE_DATE_EPOCH` when it is set.
 
 pub mod cyclonedx;
 pub mod graph;
@@ -147,12 +149,44 @@ pub struct SbomOptions {
     pub timestamp: Option<i64>,
 }
 
+/// A result made from a `cargo metadata` output while cargo may still be exiting:
+/// [`Pending::finish`] waits for cargo and fails if cargo did, so publish the result only after
+/// it. A result of saved metadata is final at once.
+#[derive(Debug)]
+pub struct Pending<T> {
+    value: T,
+    cargo: Option<source::MetadataRun>,
+}
+
+impl<T> Pending<T> {
+    /// The result, to prepare its publication (e.g. stage a file) while cargo ends.
+    pub fn get(&self) -> &T {
+        &self.value
+    }
+
+    /// Waits for cargo and returns the result if cargo succeeded.
+    pub fn finish(self) -> Result<T> {
+        if let Some(cargo) = self.cargo {
+            cargo.finish()?;
+        }
+        Ok(self.value)
+    }
+}
+
 /// Builds the inventory of what the selection ships.
 pub fn collect(opts: &SbomOptions) -> Result<Inventory> {
+    collect_pending(opts)?.finish()
+}
+
+/// [`collect`] without waiting for `cargo metadata` to exit once it has printed the graph.
+pub fn collect_pending(opts: &SbomOptions) -> Result<Pending<Inventory>> {
     let timestamp = match opts.timestamp {
         Some(t) => t,
         None => time::source_date_epoch()?,
     };
+    // With a cargo run: the run, and the lock file read ahead while it goes.
+    let mut cargo = None;
+    let mut prefetch = None;
     let (meta, platform, target_label, lock_path) = match &opts.input {
         Input::Cargo(args) => {
             let (filter, label) = match &opts.target {
@@ -166,7 +200,9 @@ pub fn collect(opts: &SbomOptions) -> Result<Inventory> {
                     ),
                 },
             };
-            let meta = source::run_cargo_metadata(args, filter.as_deref())?;
+            let run = cargo.insert(source::MetadataRun::start(args, filter.as_deref())?);
+            prefetch = lockfile::Prefetch::for_manifest(args.manifest_path.as_deref());
+            let meta = run.metadata()?;
             let lock = Path::new(&meta.workspace_root).join("Cargo.lock");
             (meta, TargetPlatform::Any, label, lock)
         }
@@ -201,7 +237,10 @@ pub fn collect(opts: &SbomOptions) -> Result<Inventory> {
             lock_path.display()
         )));
     }
-    let lock = lockfile::LockFile::read(&lock_path)?;
+    let lock = match prefetch {
+        Some(prefetch) => prefetch.take(&lock_path)?,
+        None => lockfile::LockFile::read(&lock_path)?,
+    };
     let inventory = Inventory::build(
         &meta,
         &walk,
@@ -222,7 +261,10 @@ pub fn collect(opts: &SbomOptions) -> Result<Inventory> {
             lock_path.display()
         );
     }
-    Ok(inventory)
+    Ok(Pending {
+        value: inventory,
+        cargo,
+    })
 }
 
 /// Writes the inventory in a format.
@@ -261,7 +303,19 @@ pub fn generate_for_project(
     opts: &SbomOptions,
     format: Option<Format>,
 ) -> Result<GeneratedManifest> {
-    let inventory = collect(opts)?;
+    generate_pending(opts, format)?.finish()
+}
+
+/// [`generate_for_project`] without waiting for `cargo metadata` to exit once it has printed
+/// the graph.
+pub fn generate_pending(
+    opts: &SbomOptions,
+    format: Option<Format>,
+) -> Result<Pending<GeneratedManifest>> {
+    let Pending {
+        value: inventory,
+        cargo,
+    } = collect_pending(opts)?;
     let format = match format {
         Some(f) => f,
         None => configured_format(&Path::new(&inventory.workspace_root).join("Cargo.toml"))?
@@ -269,12 +323,40 @@ pub fn generate_for_project(
     };
     let mut bytes = Vec::new();
     render(&inventory, format, &mut bytes).map_err(|e| Error::io("cannot make the manifest", e))?;
-    Ok(GeneratedManifest {
-        name: inventory.name.clone(),
-        format,
-        bytes,
-        inventory,
+    Ok(Pending {
+        value: GeneratedManifest {
+            name: inventory.name.clone(),
+            format,
+            bytes,
+            inventory,
+        },
+        cargo,
     })
+}
+
+impl Pending<GeneratedManifest> {
+    /// Writes the manifest to `output` atomically, or to stdout when `None`. The file is written
+    /// and synced while cargo ends, and takes its place only once cargo has succeeded; stdout
+    /// gets nothing before that.
+    pub fn write_to(self, output: Option<&Path>) -> Result<GeneratedManifest> {
+        match output {
+            Some(path) => {
+                let staged = crate::fsutil::stage(path, |w| w.write_all(&self.value.bytes))?;
+                let manifest = self.finish()?;
+                staged.commit()?;
+                Ok(manifest)
+            }
+            None => {
+                let manifest = self.finish()?;
+                let mut stdout = std::io::stdout().lock();
+                stdout
+                    .write_all(&manifest.bytes)
+                    .and_then(|()| stdout.flush())
+                    .map_err(|e| Error::io("cannot write to stdout", e))?;
+                Ok(manifest)
+            }
+        }
+    }
 }
 
 /// `format` of `[workspace.metadata.llapi]` (or `[package.metadata.llapi]`) in a Cargo.toml;

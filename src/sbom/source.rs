@@ -4,8 +4,10 @@
 //! Only the fields the SBOM needs are deserialised (targets, feature tables and dependency
 //! requirements are skipped), which keeps parsing of large workspaces fast.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::thread::JoinHandle;
 
 use serde::Deserialize;
 
@@ -124,6 +126,162 @@ pub struct CargoArgs {
 /// Runs `cargo metadata --format-version 1` through `$CARGO` (else `cargo`), with
 /// `--filter-platform` when `filter_platform` is given, and parses its output.
 pub fn run_cargo_metadata(args: &CargoArgs, filter_platform: Option<&str>) -> Result<Metadata> {
+    let mut run = MetadataRun::start(args, filter_platform)?;
+    let metadata = run.metadata()?;
+    run.finish()?;
+    Ok(metadata)
+}
+
+/// A running `cargo metadata`. Cargo prints its document some milliseconds before it has
+/// exited, so [`MetadataRun::metadata`] parses the output as soon as it is complete, and the
+/// caller can use it while cargo ends; [`MetadataRun::finish`] then waits for cargo and fails
+/// if cargo did, so nothing made from the output should be published before it.
+///
+/// Dropping an unfinished run waits for cargo (which may be writing Cargo.lock) without
+/// checking its status.
+#[derive(Debug)]
+pub struct MetadataRun {
+    child: Child,
+    stdout: Option<ChildStdout>,
+    stderr: Option<JoinHandle<Vec<u8>>>,
+    outcome: Option<std::result::Result<(), String>>,
+}
+
+impl MetadataRun {
+    /// Starts `cargo metadata --format-version 1` through `$CARGO` (else `cargo`) with the
+    /// forwarded flags, and `--filter-platform` when `filter_platform` is given. Its error output
+    /// is collected on a thread, so a chatty cargo cannot block on a full pipe.
+    pub fn start(args: &CargoArgs, filter_platform: Option<&str>) -> Result<Self> {
+        let mut process = cargo_command(args, filter_platform);
+        log::debug!("running {process:?}");
+        let mut child = process
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| Error::io("cannot run cargo metadata (is cargo installed?)", e))?;
+        let stdout = child.stdout.take();
+        #[cfg(target_os = "linux")]
+        if let Some(pipe) = &stdout {
+            // Room for a whole workspace's document, so that cargo writes it without waiting
+            // for us; at worst (a lower system limit) the pipe stays as it was.
+            let _ = rustix::pipe::fcntl_setpipe_size(pipe, PIPE_SIZE);
+        }
+        let stderr = child.stderr.take().map(|mut pipe| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                // A read error only shortens the message; the exit status still tells.
+                let _ = pipe.read_to_end(&mut bytes);
+                bytes
+            })
+        });
+        Ok(MetadataRun {
+            child,
+            stdout,
+            stderr,
+            outcome: None,
+        })
+    }
+
+    /// Reads cargo's output until the JSON document is complete (cargo prints it on one line,
+    /// then a newline) and parses it, without waiting for cargo to exit (nor for the end of its
+    /// output when it is laid out otherwise). When there is no valid document, waits for cargo
+    /// and reports its failure if it failed. To be called once.
+    pub fn metadata(&mut self) -> Result<Metadata> {
+        let mut bytes = Vec::with_capacity(1 << 20);
+        let read_error = loop {
+            let Some(stdout) = self.stdout.as_mut() else {
+                break None;
+            };
+            let start = bytes.len();
+            bytes.resize(start + CHUNK, 0);
+            let read = stdout.read(&mut bytes[start..]);
+            bytes.truncate(start + *read.as_ref().unwrap_or(&0));
+            match read {
+                Ok(0) => break None,
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => break Some(e),
+            }
+            // Cargo prints the document on one line, then a newline and nothing more: a read
+            // that ends a line may have completed it (if not, the document goes on).
+            if bytes.last() == Some(&b'\n') {
+                match serde_json::from_slice(&bytes) {
+                    Ok(metadata) => return Ok(metadata),
+                    Err(e) if e.is_eof() => {}
+                    Err(e) => return Err(self.failure_or(invalid_json(&e))),
+                }
+            }
+        };
+        let problem = match read_error {
+            Some(e) => Error::io("cannot read the output of cargo metadata", e),
+            None => match serde_json::from_slice::<Metadata>(&bytes) {
+                Ok(metadata) => return Ok(metadata),
+                Err(e) => invalid_json(&e),
+            },
+        };
+        Err(self.failure_or(problem))
+    }
+
+    /// Waits for cargo to exit; fails with the most telling line of its error output if it
+    /// did not succeed.
+    pub fn finish(mut self) -> Result<()> {
+        self.wait().map_err(Error::invalid)
+    }
+
+    /// Cargo's failure if it failed, else `problem`.
+    fn failure_or(&mut self, problem: Error) -> Error {
+        match self.wait() {
+            Err(failure) => Error::invalid(failure),
+            Ok(()) => problem,
+        }
+    }
+
+    /// Reads the rest of cargo's output, waits for it and keeps the outcome.
+    fn wait(&mut self) -> std::result::Result<(), String> {
+        if let Some(outcome) = &self.outcome {
+            return outcome.clone();
+        }
+        if let Some(mut stdout) = self.stdout.take() {
+            let _ = std::io::copy(&mut stdout, &mut std::io::sink());
+        }
+        let stderr = self
+            .stderr
+            .take()
+            .and_then(|thread| thread.join().ok())
+            .unwrap_or_default();
+        let outcome = match self.child.wait() {
+            Ok(status) if status.success() => Ok(()),
+            Ok(_) => Err(format!(
+                "cargo metadata failed: {}",
+                first_error_line(&String::from_utf8_lossy(&stderr))
+            )),
+            Err(e) => Err(format!("cannot wait for cargo metadata: {e}")),
+        };
+        self.outcome = Some(outcome.clone());
+        outcome
+    }
+}
+
+impl Drop for MetadataRun {
+    fn drop(&mut self) {
+        let _ = self.wait();
+    }
+}
+
+/// Size asked for the pipe of cargo's output (Linux's default limit for a user).
+#[cfg(target_os = "linux")]
+const PIPE_SIZE: usize = 1 << 20;
+
+/// Bytes read from cargo at a time.
+const CHUNK: usize = 64 * 1024;
+
+fn invalid_json(e: &serde_json::Error) -> Error {
+    Error::invalid(format!("cargo metadata printed invalid JSON: {e}"))
+}
+
+/// The `cargo metadata` command line for these flags.
+fn cargo_command(args: &CargoArgs, filter_platform: Option<&str>) -> Command {
     let mut command = cargo_metadata::MetadataCommand::new();
     if let Some(path) = &args.manifest_path {
         command.manifest_path(path);
@@ -159,22 +317,7 @@ pub fn run_cargo_metadata(args: &CargoArgs, filter_platform: Option<&str>) -> Re
         other.push(platform.to_owned());
     }
     command.other_options(other);
-    let mut process = command.cargo_command();
-    log::debug!("running {process:?}");
-    let output = process
-        .stdin(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .map_err(|e| Error::io("cannot run cargo metadata (is cargo installed?)", e))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(Error::invalid(format!(
-            "cargo metadata failed: {}",
-            first_error_line(&stderr)
-        )));
-    }
-    serde_json::from_slice(&output.stdout)
-        .map_err(|e| Error::invalid(format!("cargo metadata printed invalid JSON: {e}")))
+    command.cargo_command()
 }
 
 /// Reads a saved `cargo metadata --format-version 1` output.
@@ -184,6 +327,7 @@ pub fn read_saved_metadata(path: &Path) -> Result<Metadata> {
         path: path.to_owned(),
         source,
     })?;
+
     serde_json::from_slice(&bytes).map_err(|e| Error::Parse {
         what: "metadata file",
         path: path.to_owned(),

@@ -1,6 +1,5 @@
 //! `manifest` command: writes the build manifest (SBOM) of the Cargo project.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use llapi::sbom::{self, CargoArgs, Format, Input, SbomOptions, Selection, TargetSpec};
@@ -140,17 +139,8 @@ pub fn run(global: &GlobalOpts, args: &ManifestArgs) -> llapi::Result<()> {
     let options = args
         .project
         .options(global, args.name.clone(), args.offline)?;
-    let generated = sbom::generate_for_project(&options, args.format)?;
-    match &args.output {
-        Some(path) => llapi::fsutil::atomic_write(path, |w| w.write_all(&generated.bytes))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(&generated.bytes)
-                .and_then(|()| stdout.flush())
-                .map_err(|e| llapi::Error::io("cannot write to stdout", e))?;
-        }
-    }
+    let generated =
+        sbom::generate_pending(&options, args.format)?.write_to(args.output.as_deref())?;
     log::info!("{}", generated.inventory.summary(generated.format));
     for excluded in &generated.inventory.excluded {
         log::debug!(
