@@ -99,6 +99,13 @@ fn stage_via_temp(
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
+    if !dir.is_dir() {
+        return Err(Error::invalid(format!(
+            "cannot write {}: directory {} does not exist",
+            path.display(),
+            dir.display()
+        )));
+    }
     let temp = tempfile::Builder::new()
         .prefix(".llapi-tmp-")
         .tempfile_in(dir)

@@ -115,6 +115,13 @@ fn bad_input_is_one_line_with_exit_code_2() {
             ],
             "--all-features applies to a cargo run",
         ),
+        (
+            vec![
+                "--output".into(),
+                temp.path().join("no/such/dir/sbom.json").to_str().unwrap().into(),
+            ],
+            "no/such/dir does not exist",
+        ),
     ];
     for (args, needle) in cases {
         let mut cmd = bin();
