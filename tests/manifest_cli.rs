@@ -118,7 +118,11 @@ fn bad_input_is_one_line_with_exit_code_2() {
         (
             vec![
                 "--output".into(),
-                temp.path().join("no/such/dir/sbom.json").to_str().unwrap().into(),
+                temp.path()
+                    .join("no/such/dir/sbom.json")
+                    .to_str()
+                    .unwrap()
+                    .into(),
             ],
             "no/such/dir does not exist",
         ),
