@@ -239,6 +239,53 @@ fn every_option_reaches_the_server_under_the_reference_names() {
 }
 
 #[test]
+fn a_uboot_build_directory_is_sent_merged_and_a_kernel_config_directory_is_refused() {
+    let w = World::new();
+    w.sb.write(
+        "u-boot/a_defconfig/.config",
+        "#\n# U-Boot 2024.01 Configuration\n#\nCONFIG_Z=y\n# CONFIG_OFF is not set\nCONFIG_N=42\n",
+    );
+    w.sb.write("u-boot/a_defconfig/include/autoconf.mk", "CONFIG_BOARD=y\n");
+    w.sb.write("u-boot/b_defconfig/.config", "CONFIG_Z=y\nCONFIG_A=y\n");
+    let file = w.manifest("img.json", &vigiles_manifest("img", true));
+    let out = w
+        .cmd()
+        .arg("upload")
+        .arg(&file)
+        .arg("--uboot-config")
+        .arg(w.sb.path("u-boot"))
+        .arg("--upload-only")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let m = &w.server.manifests()[0];
+    assert_eq!(
+        m.param("uboot_config"),
+        Some("#\n# U-Boot 2024.01 Configuration\n#\nCONFIG_A=y\nCONFIG_BOARD=y\nCONFIG_Z=y\n")
+    );
+    for (flag, needle) in [
+        ("--kernel-config", "is a directory"),
+        ("--uboot-config", "has no .config"),
+    ] {
+        let out = w
+            .cmd()
+            .arg("upload")
+            .arg(&file)
+            .arg(flag)
+            .arg(w.sb.path("u-boot/a_defconfig/include"))
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 2, "{flag}: {}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{flag}: {}", stderr(&out));
+    }
+    assert_eq!(
+        w.server.manifests().len(),
+        1,
+        "refused uploads send nothing"
+    );
+}
+
+#[test]
 fn product_dashboards_send_product_token_and_private_workspace_warns() {
     let w = World::new();
     let dash = w.sb.write("dash.json", r#"{"product": "PTOK"}"#);

@@ -33,7 +33,7 @@ LLAPI_UPLOAD_ONLY[doc] = "1: upload without requesting a report. Falls back to V
 LLAPI_KERNEL_CONFIG ??= ""
 LLAPI_KERNEL_CONFIG[doc] = "Kernel .config to send with the manifest: a path, 'auto' (the .config of the preferred kernel) or empty for none. Falls back to VIGILES_KERNEL_CONFIG."
 LLAPI_UBOOT_CONFIG ??= ""
-LLAPI_UBOOT_CONFIG[doc] = "U-Boot .config to send with the manifest: a path, 'auto' (the .config of the preferred bootloader) or empty for none. Falls back to VIGILES_UBOOT_CONFIG."
+LLAPI_UBOOT_CONFIG[doc] = "U-Boot config to send with the manifest: a .config or a U-Boot build directory, 'auto' (the .config and include/autoconf.mk files of the preferred bootloader's build and of its UBOOT_MACHINE directories, merged) or empty for none. Falls back to VIGILES_UBOOT_CONFIG."
 LLAPI_DRY_RUN ??= "0"
 LLAPI_DRY_RUN[doc] = "1: send nothing; write the would-be request to LLAPI_DIR. BB_NO_NETWORK = 1 implies it."
 LLAPI_SPOOL ??= "0"
@@ -382,14 +382,16 @@ python do_llapi_manifest_setscene() {
 }
 do_llapi_manifest_setscene[doc] = "Restore the image's llapi manifest from sstate"
 
-def llapi_config_file(d, name, provider_var):
-    """A kernel / U-Boot config to send: a path, or for 'auto' the copy do_llapi_kconfig made."""
+def llapi_config_file(d, name, provider_var, suffix):
+    """A kernel / U-Boot config to send: a path, or for 'auto' the copy do_llapi_kconfig made
+    (the kernel's .config; for U-Boot a directory of its build's config files, which cargo-llapi
+    merges)."""
     value = llapi_setting(d, name, environment=False)
     if value != "auto":
         return value
     provider = d.getVar(provider_var) or ""
-    path = os.path.join(d.getVar("LLAPI_META_DIR"), provider + ".config")
-    return path if provider and os.path.isfile(path) else ""
+    path = os.path.join(d.getVar("LLAPI_META_DIR"), provider + suffix)
+    return path if provider and os.path.exists(path) else ""
 
 def llapi_upload_command(d, manifest, dry_run):
     """The cargo-llapi upload command line (paths and options only, never key material)."""
@@ -406,10 +408,10 @@ def llapi_upload_command(d, manifest, dry_run):
         cmd += ["--subfolder", subfolder]
     if bb.utils.to_boolean(llapi_setting(d, "UPLOAD_ONLY", environment=False)):
         cmd.append("--upload-only")
-    kconfig = llapi_config_file(d, "KERNEL_CONFIG", "PREFERRED_PROVIDER_virtual/kernel")
+    kconfig = llapi_config_file(d, "KERNEL_CONFIG", "PREFERRED_PROVIDER_virtual/kernel", ".config")
     if kconfig:
         cmd += ["--kernel-config", kconfig]
-    uconfig = llapi_config_file(d, "UBOOT_CONFIG", "PREFERRED_PROVIDER_virtual/bootloader")
+    uconfig = llapi_config_file(d, "UBOOT_CONFIG", "PREFERRED_PROVIDER_virtual/bootloader", ".uboot")
     if uconfig:
         cmd += ["--uboot-config", uconfig]
     export = d.getVar("LLAPI_FORMAT")
@@ -506,14 +508,31 @@ def llapi_wants_config(d, name):
 
 python do_llapi_kconfig() {
     import shutil
-    config = os.path.join(d.getVar("B"), ".config")
-    if not os.path.isfile(config):
-        bb.warn("llapi: %s not found; no config sent for %s" % (config, d.getVar("PN")))
+    build, meta, pn = d.getVar("B"), d.getVar("LLAPI_META_DIR"), d.getVar("PN")
+    if pn != d.getVar("PREFERRED_PROVIDER_virtual/bootloader"):
+        config = os.path.join(build, ".config")
+        if not os.path.isfile(config):
+            bb.warn("llapi: %s not found; no config sent for %s" % (config, pn))
+            return
+        bb.utils.mkdirhier(meta)
+        shutil.copyfile(config, os.path.join(meta, pn + ".config"))
         return
-    bb.utils.mkdirhier(d.getVar("LLAPI_META_DIR"))
-    shutil.copyfile(config, os.path.join(d.getVar("LLAPI_META_DIR"), d.getVar("PN") + ".config"))
+    # U-Boot: the config files of ${B} and of each UBOOT_MACHINE build directory, as they are;
+    # cargo-llapi merges them at upload (like meta-timesys: enabled options, sorted).
+    target = os.path.join(meta, pn + ".uboot")
+    bb.utils.remove(target, recurse=True)
+    copied = 0
+    for sub in [""] + (d.getVar("UBOOT_MACHINE") or "").split():
+        for name in (".config", os.path.join("include", "autoconf.mk")):
+            source = os.path.join(build, sub, name)
+            if os.path.isfile(source):
+                bb.utils.mkdirhier(os.path.dirname(os.path.join(target, sub, name)))
+                shutil.copyfile(source, os.path.join(target, sub, name))
+                copied += 1
+    if not copied:
+        bb.warn("llapi: no .config in %s or its UBOOT_MACHINE directories; no config sent for %s" % (build, pn))
 }
-do_llapi_kconfig[doc] = "Keep the recipe's .config for LLAPI_KERNEL_CONFIG / LLAPI_UBOOT_CONFIG = auto"
+do_llapi_kconfig[doc] = "Keep the kernel's .config, or U-Boot's config files, for LLAPI_KERNEL_CONFIG / LLAPI_UBOOT_CONFIG = auto"
 
 # nooelint: oelint.task.noanonpython - the image tasks and the kernel/U-Boot config task apply to some recipes only, which only anonymous python can decide for a class that is INHERITed globally
 python () {
@@ -533,7 +552,9 @@ python () {
             # The provider has the task only when the class is inherited globally.
             if llapi_wants_config(d, name) and d.getVar(provider) and "llapi" in (d.getVar("INHERIT") or "").split():
                 d.appendVarFlag("do_llapi_upload", "depends", " %s:do_llapi_kconfig" % d.getVar(provider))
-    elif (pn == d.getVar("PREFERRED_PROVIDER_virtual/kernel") and llapi_wants_config(d, "KERNEL_CONFIG")) or \
-         (pn == d.getVar("PREFERRED_PROVIDER_virtual/bootloader") and llapi_wants_config(d, "UBOOT_CONFIG")):
+    elif pn == d.getVar("PREFERRED_PROVIDER_virtual/kernel") and llapi_wants_config(d, "KERNEL_CONFIG"):
         bb.build.addtask("do_llapi_kconfig", "do_build", "do_configure", d)
+    elif pn == d.getVar("PREFERRED_PROVIDER_virtual/bootloader") and llapi_wants_config(d, "UBOOT_CONFIG"):
+        # include/autoconf.mk only exists once U-Boot is compiled.
+        bb.build.addtask("do_llapi_kconfig", "do_build", "do_compile", d)
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::params::{Params, Value};
+use crate::yocto::uboot_config;
 
 use super::ecosystems;
 use super::target::Target;
@@ -50,7 +51,8 @@ pub struct UploadOptions {
     pub extra_fields: Vec<String>,
     /// Kernel `.config` whose content is sent as `kernel_config`.
     pub kernel_config: Option<PathBuf>,
-    /// U-Boot `.config` whose content is sent as `uboot_config`.
+    /// U-Boot `.config` whose content is sent as `uboot_config`, or a U-Boot build directory
+    /// whose configuration files are merged ([`uboot_config::merge_build_dir`]).
     pub uboot_config: Option<PathBuf>,
     /// Ecosystems to scan: a comma-separated list or `all`.
     pub ecosystems: Option<String>,
@@ -130,15 +132,24 @@ impl UploadOptions {
         if let Some(e) = &self.ecosystems {
             ecosystems::normalize(e)?;
         }
-        for (path, what) in [
-            (&self.kernel_config, "kernel config"),
-            (&self.uboot_config, "U-Boot config"),
-        ] {
-            if let Some(p) = path {
-                check_readable(p, what)?;
-            }
+        if let Some(p) = &self.kernel_config {
+            check_readable(p, "kernel config")?;
         }
+        self.uboot_config_value()?;
         Ok(())
+    }
+
+    /// The `uboot_config` field: a file's content, or the merged configuration of a U-Boot
+    /// build directory ([`uboot_config::merge_build_dir`]).
+    fn uboot_config_value(&self) -> Result<Option<Value>> {
+        match &self.uboot_config {
+            Some(dir) if dir.is_dir() => Ok(Some(Value::Text(uboot_config::merge_build_dir(dir)?))),
+            Some(file) => {
+                check_readable(file, "U-Boot config")?;
+                Ok(Some(Value::File(file.clone())))
+            }
+            None => Ok(None),
+        }
     }
 
     /// The form fields of an upload of `manifest` to `target`, under the reference's names.
@@ -149,7 +160,7 @@ impl UploadOptions {
         p.set("filter_results", self.filter_results);
         p.set("upload_only", self.upload_only);
         p.set_opt("kernel_config", self.kernel_config.clone().map(Value::File));
-        p.set_opt("uboot_config", self.uboot_config.clone().map(Value::File));
+        p.set_opt("uboot_config", self.uboot_config_value()?);
         p.set_opt("manifest_name", self.name.clone());
         if !self.extra_fields.is_empty() {
             let fields = self
@@ -207,6 +218,12 @@ impl UploadOptions {
 }
 
 fn check_readable(path: &Path, what: &'static str) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::invalid(format!(
+            "{what} {} is a directory, not a file",
+            path.display()
+        )));
+    }
     std::fs::File::open(path)
         .map(drop)
         .map_err(|source| Error::ReadFile {

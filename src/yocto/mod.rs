@@ -11,6 +11,7 @@
 pub mod cargo_lock;
 pub mod cpe;
 pub mod metadata;
+pub mod uboot_config;
 pub mod vulnerabilities;
 
 use std::collections::BTreeMap;

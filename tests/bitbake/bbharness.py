@@ -80,8 +80,10 @@ do_patch[noexec] = "1"
 addtask patch after do_unpack
 do_configure[noexec] = "1"
 addtask configure after do_patch
+do_compile[noexec] = "1"
+addtask compile after do_configure
 do_install[noexec] = "1"
-addtask install after do_configure
+addtask install after do_compile
 
 # Like package.bbclass: pkgdata runtime files and runtime-reverse links per package.
 python do_packagedata() {
@@ -256,6 +258,28 @@ python do_configure() {
 }
 """
 
+# A U-Boot build with two configurations, each in its own directory as u-boot.inc makes them:
+# .config from do_configure, include/autoconf.mk from do_compile.
+UBOOT_BB = """\
+SUMMARY = "Test boot loader"
+LICENSE = "GPL-2.0-or-later"
+B = "${WORKDIR}/build"
+UBOOT_MACHINE = "a_defconfig b_defconfig"
+python do_configure() {
+    for config in d.getVar("UBOOT_MACHINE").split():
+        bb.utils.mkdirhier(os.path.join(d.getVar("B"), config))
+        with open(os.path.join(d.getVar("B"), config, ".config"), "w") as f:
+            f.write("#\\n# U-Boot 2024.01 Configuration\\n#\\nCONFIG_%s=y\\nCONFIG_SHARED=y\\n# CONFIG_OFF is not set\\n"
+                    % config.upper())
+}
+python do_compile() {
+    for config in d.getVar("UBOOT_MACHINE").split():
+        bb.utils.mkdirhier(os.path.join(d.getVar("B"), config, "include"))
+        with open(os.path.join(d.getVar("B"), config, "include", "autoconf.mk"), "w") as f:
+            f.write("CONFIG_BOARD_%s=y\\nCONFIG_SYS_HZ=1000\\n" % config.upper())
+}
+"""
+
 IMAGE_BB = """\
 SUMMARY = "Test image"
 LICENSE = "MIT"
@@ -291,6 +315,7 @@ class Build:
         write(test / "recipes-test/rustapp/rustapp-src/Cargo.toml", '[package]\nname = "rustapp"\nversion = "0.3.0"\n')
         write(test / "recipes-test/images/test-image.bb", IMAGE_BB)
         write(test / "recipes-test/linux-test/linux-test_6.6.bb", KERNEL_BB)
+        write(test / "recipes-test/u-boot-test/u-boot-test_2024.01.bb", UBOOT_BB)
         layers = " ".join(str(p) for p in (self.root / "meta-fakecore", LAYER, test))
         write(self.topdir / "conf/bblayers.conf", 'BBPATH = "${TOPDIR}"\nBBFILES ?= ""\nBBLAYERS = "%s"\n' % layers)
         write(self.topdir / "conf/local.conf", local_conf)

@@ -154,6 +154,26 @@ def test_kernel_config_auto_and_uboot_config_path(make_build, server_factory, ke
     assert param(params, "upload_only") == "True", params
 
 
+def test_uboot_config_auto_merges_each_configuration_build(make_build, server_factory, key_file):
+    server = server_factory()
+    build = upload_build(make_build, server, key_file, 'PREFERRED_PROVIDER_virtual/bootloader = "u-boot-test"\n'
+                         'LLAPI_UBOOT_CONFIG = "auto"\nLLAPI_UPLOAD_ONLY = "1"')
+    uboot = build.parse("u-boot-test")
+    assert "do_llapi_kconfig" in bb.build.listtasks(uboot)
+    assert "do_compile" in (uboot.getVarFlag("do_llapi_kconfig", "deps") or []), "runs after do_compile"
+    for task in ("do_configure", "do_compile", "do_llapi_kconfig"):
+        assert build.run(uboot, task) == 0, build.text()
+    image = build.parse("test-image")
+    assert "u-boot-test:do_llapi_kconfig" in image.getVarFlag("do_llapi_upload", "depends")
+    assert build.build_image() == 0, build.text()
+    (_, params), = server.manifests()
+    assert param(params, "uboot_config") == (
+        "#\n# U-Boot 2024.01 Configuration\n#\n"
+        "CONFIG_A_DEFCONFIG=y\nCONFIG_BOARD_A_DEFCONFIG=y\nCONFIG_BOARD_B_DEFCONFIG=y\n"
+        "CONFIG_B_DEFCONFIG=y\nCONFIG_SHARED=y\n"), params
+    assert "kernel_config" not in [n for n, _ in params["params"]]
+
+
 def test_no_config_sent_by_default(make_build, server_factory, key_file):
     server = server_factory()
     build = upload_build(make_build, server, key_file)

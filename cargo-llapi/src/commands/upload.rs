@@ -43,8 +43,9 @@ pub struct UploadArgs {
     /// Kernel .config to send with the manifest
     #[arg(short = 'k', long, value_name = "FILE")]
     pub kernel_config: Option<PathBuf>,
-    /// U-Boot .config to send with the manifest
-    #[arg(short = 'u', long, value_name = "FILE")]
+    /// U-Boot .config to send with the manifest, or a U-Boot build directory: the .config and
+    /// include/autoconf.mk files in it and in its per-configuration subdirectories are merged
+    #[arg(short = 'u', long, value_name = "FILE|DIR")]
     pub uboot_config: Option<PathBuf>,
     /// Ecosystems to scan: a comma-separated list or `all`
     #[arg(short = 'E', long, value_name = "LIST")]
