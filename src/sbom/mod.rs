@@ -159,11 +159,6 @@ pub struct Pending<T> {
 }
 
 impl<T> Pending<T> {
-    /// The result, to prepare its publication (e.g. stage a file) while cargo ends.
-    pub fn get(&self) -> &T {
-        &self.value
-    }
-
     /// Waits for cargo and returns the result if cargo succeeded.
     pub fn finish(self) -> Result<T> {
         if let Some(cargo) = self.cargo {
@@ -335,27 +330,13 @@ pub fn generate_pending(
 }
 
 impl Pending<GeneratedManifest> {
-    /// Writes the manifest to `output` atomically, or to stdout when `None`. The file is written
-    /// and synced while cargo ends, and takes its place only once cargo has succeeded; stdout
-    /// gets nothing before that.
-    pub fn write_to(self, output: Option<&Path>) -> Result<GeneratedManifest> {
-        match output {
-            Some(path) => {
-                let staged = crate::fsutil::stage(path, |w| w.write_all(&self.value.bytes))?;
-                let manifest = self.finish()?;
-                staged.commit()?;
-                Ok(manifest)
-            }
-            None => {
-                let manifest = self.finish()?;
-                let mut stdout = std::io::stdout().lock();
-                stdout
-                    .write_all(&manifest.bytes)
-                    .and_then(|()| stdout.flush())
-                    .map_err(|e| Error::io("cannot write to stdout", e))?;
-                Ok(manifest)
-            }
-        }
+    /// Writes the manifest to `path` atomically: the file is written and synced while cargo
+    /// ends, and takes its place only once cargo has succeeded.
+    pub fn write_to(self, path: &Path) -> Result<GeneratedManifest> {
+        let staged = crate::fsutil::stage(path, |w| w.write_all(&self.value.bytes))?;
+        let manifest = self.finish()?;
+        staged.commit()?;
+        Ok(manifest)
     }
 }
 

@@ -123,15 +123,6 @@ pub struct CargoArgs {
     pub frozen: bool,
 }
 
-/// Runs `cargo metadata --format-version 1` through `$CARGO` (else `cargo`), with
-/// `--filter-platform` when `filter_platform` is given, and parses its output.
-pub fn run_cargo_metadata(args: &CargoArgs, filter_platform: Option<&str>) -> Result<Metadata> {
-    let mut run = MetadataRun::start(args, filter_platform)?;
-    let metadata = run.metadata()?;
-    run.finish()?;
-    Ok(metadata)
-}
-
 /// A running `cargo metadata`. Cargo prints its document some milliseconds before it has
 /// exited, so [`MetadataRun::metadata`] parses the output as soon as it is complete, and the
 /// caller can use it while cargo ends; [`MetadataRun::finish`] then waits for cargo and fails

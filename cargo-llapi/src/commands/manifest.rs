@@ -139,8 +139,16 @@ pub fn run(global: &GlobalOpts, args: &ManifestArgs) -> llapi::Result<()> {
     let options = args
         .project
         .options(global, args.name.clone(), args.offline)?;
-    let generated =
-        sbom::generate_pending(&options, args.format)?.write_to(args.output.as_deref())?;
+    let pending = sbom::generate_pending(&options, args.format)?;
+    let generated = match &args.output {
+        Some(path) => pending.write_to(path)?,
+        None => {
+            // Nothing on stdout before cargo has succeeded.
+            let generated = pending.finish()?;
+            crate::output::stdout(&generated.bytes)?;
+            generated
+        }
+    };
     log::info!("{}", generated.inventory.summary(generated.format));
     for excluded in &generated.inventory.excluded {
         log::debug!(
