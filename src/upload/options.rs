@@ -85,6 +85,12 @@ pub(crate) fn one_of(value: &str, allowed: &[&str], flag: &str) -> Result<String
 impl UploadOptions {
     /// Checks the options before anything is read or sent.
     pub fn validate(&self) -> Result<()> {
+        self.check_fields()?;
+        self.config_files().map(drop)
+    }
+
+    /// The checks of [`UploadOptions::validate`] but for the config files.
+    fn check_fields(&self) -> Result<()> {
         if self.export_format.is_some() != self.export_path.is_some() {
             return Err(Error::invalid(
                 "--export-format and --export-path must be used together",
@@ -132,35 +138,41 @@ impl UploadOptions {
         if let Some(e) = &self.ecosystems {
             ecosystems::normalize(e)?;
         }
-        if let Some(p) = &self.kernel_config {
-            check_readable(p, "kernel config")?;
-        }
-        self.uboot_config_value()?;
         Ok(())
     }
 
-    /// The `uboot_config` field: a file's content, or the merged configuration of a U-Boot
-    /// build directory ([`uboot_config::merge_build_dir`]).
-    fn uboot_config_value(&self) -> Result<Option<Value>> {
-        match &self.uboot_config {
-            Some(dir) if dir.is_dir() => Ok(Some(Value::Text(uboot_config::merge_build_dir(dir)?))),
+    /// The `kernel_config` and `uboot_config` fields, checked: a file's content, or for
+    /// U-Boot also the merged configuration of a build directory
+    /// ([`uboot_config::merge_build_dir`]).
+    fn config_files(&self) -> Result<(Option<Value>, Option<Value>)> {
+        let kernel = match &self.kernel_config {
+            Some(file) => {
+                check_readable(file, "kernel config")?;
+                Some(Value::File(file.clone()))
+            }
+            None => None,
+        };
+        let uboot = match &self.uboot_config {
+            Some(dir) if dir.is_dir() => Some(Value::Text(uboot_config::merge_build_dir(dir)?)),
             Some(file) => {
                 check_readable(file, "U-Boot config")?;
-                Ok(Some(Value::File(file.clone())))
+                Some(Value::File(file.clone()))
             }
-            None => Ok(None),
-        }
+            None => None,
+        };
+        Ok((kernel, uboot))
     }
 
     /// The form fields of an upload of `manifest` to `target`, under the reference's names.
     pub fn params(&self, manifest: &Path, target: &Target) -> Result<Params> {
-        self.validate()?;
+        self.check_fields()?;
+        let (kernel_config, uboot_config) = self.config_files()?;
         let mut p = Params::new();
         p.set("manifest", Value::File(manifest.to_path_buf()));
         p.set("filter_results", self.filter_results);
         p.set("upload_only", self.upload_only);
-        p.set_opt("kernel_config", self.kernel_config.clone().map(Value::File));
-        p.set_opt("uboot_config", self.uboot_config_value()?);
+        p.set_opt("kernel_config", kernel_config);
+        p.set_opt("uboot_config", uboot_config);
         p.set_opt("manifest_name", self.name.clone());
         if !self.extra_fields.is_empty() {
             let fields = self
