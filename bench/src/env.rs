@@ -69,14 +69,8 @@ impl Env {
     /// inherited Vigiles settings, output discarded.
     pub fn llapi(&self) -> Command {
         let mut c = self.tool(&self.bin_dir.join("cargo-llapi"));
-        for var in [
-            "VIGILES_KEY_FILE",
-            "VIGILES_DASHBOARD_CONFIG",
-            "VIGILES_SUBFOLDER_NAME",
-            "LINUXLINK_SERVER",
-            "LLAPI_SPOOL_DIR",
-            "RUST_LOG",
-        ] {
+        let settings = llapi::config::ENV_VARS.into_iter();
+        for var in settings.chain([llapi::upload::spool::ENV_SPOOL_DIR, "RUST_LOG"]) {
             c.env_remove(var);
         }
         c.arg("--key-file").arg(&self.key_file);

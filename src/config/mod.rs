@@ -27,6 +27,13 @@ pub const ENV_DASHBOARD_CONFIG: &str = "VIGILES_DASHBOARD_CONFIG";
 pub const ENV_SUBFOLDER: &str = "VIGILES_SUBFOLDER_NAME";
 /// Environment variable naming the server URL.
 pub const ENV_SERVER: &str = "LINUXLINK_SERVER";
+/// Every environment variable the configuration reads.
+pub const ENV_VARS: [&str; 4] = [
+    ENV_KEY_FILE,
+    ENV_DASHBOARD_CONFIG,
+    ENV_SUBFOLDER,
+    ENV_SERVER,
+];
 
 /// Where a configuration value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,15 +109,10 @@ pub struct Environment {
 impl Environment {
     /// Captures the current process environment.
     pub fn from_process() -> Environment {
-        let vars = [
-            ENV_KEY_FILE,
-            ENV_DASHBOARD_CONFIG,
-            ENV_SUBFOLDER,
-            ENV_SERVER,
-        ]
-        .into_iter()
-        .filter_map(|n| std::env::var(n).ok().map(|v| (n.to_owned(), v)))
-        .collect();
+        let vars = ENV_VARS
+            .into_iter()
+            .filter_map(|n| std::env::var(n).ok().map(|v| (n.to_owned(), v)))
+            .collect();
         Environment {
             vars,
             home: std::env::var_os("HOME").map(PathBuf::from),

@@ -34,14 +34,8 @@ impl Sandbox {
     pub fn cmd(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_cargo-llapi"));
         c.env("HOME", self.dir.path()).current_dir(self.dir.path());
-        for var in [
-            "VIGILES_KEY_FILE",
-            "VIGILES_DASHBOARD_CONFIG",
-            "VIGILES_SUBFOLDER_NAME",
-            "LINUXLINK_SERVER",
-            "LLAPI_SPOOL_DIR",
-            "RUST_LOG",
-        ] {
+        let settings = llapi::config::ENV_VARS.into_iter();
+        for var in settings.chain([llapi::upload::spool::ENV_SPOOL_DIR, "RUST_LOG"]) {
             c.env_remove(var);
         }
         c
