@@ -4,8 +4,6 @@
 //! build-only and dev packages get `scope: excluded` and a `cargo-llapi:dependency-kind`
 //! property; `serialNumber` is derived from the content.
 
-use std::io::Write;
-
 use serde::Serialize;
 
 use super::graph::Role;
@@ -135,8 +133,8 @@ struct Dependency<'a> {
     depends_on: Vec<&'a str>,
 }
 
-/// Writes the inventory as CycloneDX 1.6 JSON.
-pub fn write(inv: &Inventory, out: &mut dyn Write) -> std::io::Result<()> {
+/// The inventory as CycloneDX 1.6 JSON.
+pub fn to_json(inv: &Inventory) -> std::io::Result<Vec<u8>> {
     let workspace_ref;
     let (root_component, root_ref, root_deps): (Cdx<'_>, &str, Vec<&str>) = match &inv.root {
         Root::Package(c) => {
@@ -225,7 +223,7 @@ pub fn write(inv: &Inventory, out: &mut dyn Write) -> std::io::Result<()> {
         components,
         dependencies,
     };
-    super::write_with_content_uuid(&bom, out)
+    super::json_with_content_uuid(&bom)
 }
 
 fn deps_of<'a>(inv: &'a Inventory, comp: &Component) -> Vec<&'a str> {

@@ -182,6 +182,9 @@ pub fn collect_pending(opts: &SbomOptions) -> Result<Pending<Inventory>> {
     // With a cargo run: the run, and the lock file read ahead while it goes.
     let mut cargo = None;
     let mut prefetch = None;
+    // A lock file given with saved metadata is read first: the memory its parse uses for a
+    // moment is then reused for the metadata instead of coming on top of it.
+    let mut lock = None;
     let (meta, platform, target_label, lock_path) = match &opts.input {
         Input::Cargo(args) => {
             let (filter, label) = match &opts.target {
@@ -205,6 +208,9 @@ pub fn collect_pending(opts: &SbomOptions) -> Result<Pending<Inventory>> {
             metadata_json,
             lockfile,
         } => {
+            if let Some(path) = lockfile {
+                lock = Some(read_lockfile(path)?);
+            }
             let meta = source::read_saved_metadata(metadata_json)?;
             let platform = match &opts.target {
                 TargetSpec::All => TargetPlatform::Any,
@@ -225,16 +231,10 @@ pub fn collect_pending(opts: &SbomOptions) -> Result<Pending<Inventory>> {
         }
     };
     let walk = graph::walk(&meta, &opts.selection, &platform, opts.include_dev)?;
-    if !lock_path.exists() {
-        return Err(Error::invalid(format!(
-            "no lock file at {}: checksums come from Cargo.lock; create it with \
-             `cargo generate-lockfile` (or any cargo build), or pass --lockfile FILE",
-            lock_path.display()
-        )));
-    }
-    let lock = match prefetch {
-        Some(prefetch) => prefetch.take(&lock_path)?,
-        None => lockfile::LockFile::read(&lock_path)?,
+    let lock = match (lock, prefetch) {
+        (Some(lock), _) => lock,
+        (None, Some(prefetch)) if lock_path.exists() => prefetch.take(&lock_path)?,
+        (None, _) => read_lockfile(&lock_path)?,
     };
     let inventory = Inventory::build(
         &meta,
@@ -262,12 +262,31 @@ pub fn collect_pending(opts: &SbomOptions) -> Result<Pending<Inventory>> {
     })
 }
 
+/// Reads the lock file at `path`, saying how to make one when there is none.
+fn read_lockfile(path: &Path) -> Result<lockfile::LockFile> {
+    if !path.exists() {
+        return Err(Error::invalid(format!(
+            "no lock file at {}: checksums come from Cargo.lock; create it with \
+             `cargo generate-lockfile` (or any cargo build), or pass --lockfile FILE",
+            path.display()
+        )));
+    }
+    lockfile::LockFile::read(path)
+}
+
 /// Writes the inventory in a format.
 pub fn render(inventory: &Inventory, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+    out.write_all(&render_bytes(inventory, format)?)
+}
+
+/// The inventory in a format, as bytes.
+pub fn render_bytes(inventory: &Inventory, format: Format) -> std::io::Result<Vec<u8>> {
     match format {
-        Format::CycloneDx => cyclonedx::write(inventory, out),
-        Format::Spdx => spdx::write(inventory, out),
-        Format::Vigiles => vigiles::manifest(inventory).write_json(out),
+        Format::CycloneDx => cyclonedx::to_json(inventory),
+        Format::Spdx => spdx::to_json(inventory),
+        Format::Vigiles => Ok(crate::vigiles_manifest::to_json_bytes(&vigiles::manifest(
+            inventory,
+        ))),
     }
 }
 
@@ -316,8 +335,8 @@ pub fn generate_pending(
         None => configured_format(&Path::new(&inventory.workspace_root).join("Cargo.toml"))?
             .unwrap_or_default(),
     };
-    let mut bytes = Vec::new();
-    render(&inventory, format, &mut bytes).map_err(|e| Error::io("cannot make the manifest", e))?;
+    let bytes =
+        render_bytes(&inventory, format).map_err(|e| Error::io("cannot make the manifest", e))?;
     Ok(Pending {
         value: GeneratedManifest {
             name: inventory.name.clone(),
@@ -364,12 +383,9 @@ pub fn configured_format(cargo_toml: &Path) -> Result<Option<Format>> {
 const PLACEHOLDER_UUID: &str = "00000000-0000-0000-0000-000000000000";
 
 /// Serialises `doc` (pretty JSON, final newline), in which [`PLACEHOLDER_UUID`] stands for the
-/// document's identifier, and writes it with the placeholder replaced by a UUID (version-5
-/// layout) made from the SHA-256 of the serialised content: same content, same identifier.
-fn write_with_content_uuid(
-    doc: &impl serde::Serialize,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
+/// document's identifier, with the placeholder replaced by a UUID (version-5 layout) made from
+/// the SHA-256 of the serialised content: same content, same identifier.
+fn json_with_content_uuid(doc: &impl serde::Serialize) -> std::io::Result<Vec<u8>> {
     use sha2::Digest;
     let mut bytes = serde_json::to_vec_pretty(doc).map_err(std::io::Error::other)?;
     bytes.push(b'\n');
@@ -394,7 +410,7 @@ fn write_with_content_uuid(
     {
         bytes[at..at + placeholder.len()].copy_from_slice(uuid.as_bytes());
     }
-    out.write_all(&bytes)
+    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 //! `BUILD_DEPENDENCY_OF` / `DEV_DEPENDENCY_OF` relationships.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 
 use serde::Serialize;
 
@@ -117,8 +116,8 @@ fn spdx_id(kind: &str, name: &str, version: &str) -> String {
     format!("SPDXRef-{kind}-{}-{}", clean(name), clean(version))
 }
 
-/// Writes the inventory as SPDX 2.3 JSON.
-pub fn write(inv: &Inventory, out: &mut dyn Write) -> std::io::Result<()> {
+/// The inventory as SPDX 2.3 JSON.
+pub fn to_json(inv: &Inventory) -> std::io::Result<Vec<u8>> {
     let raw: Vec<String> = inv
         .components
         .iter()
@@ -246,7 +245,7 @@ pub fn write(inv: &Inventory, out: &mut dyn Write) -> std::io::Result<()> {
             })
             .collect(),
     };
-    super::write_with_content_uuid(&doc, out)
+    super::json_with_content_uuid(&doc)
 }
 
 fn package<'a>(
