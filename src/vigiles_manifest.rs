@@ -25,17 +25,30 @@ use serde_json::Value;
 /// The `manifest_version` written by default (meta-timesys 2.34.0 writes "1.19").
 pub const MANIFEST_VERSION: &str = "1.19";
 
-/// A whole Vigiles manifest. Field order here is alphabetical, matching the sorted output.
+/// A whole Vigiles manifest. Field order here is alphabetical, matching the sorted output; the
+/// fields holding JSON of any shape, and each package, serialise with their keys sorted.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     /// Extra licenses (`additional_licenses`), passed through unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "sorted"
+    )]
     pub additional_licenses: Option<Value>,
     /// Extra packages (`additional_packages`), passed through unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "sorted"
+    )]
     pub additional_packages: Option<Value>,
     /// Extra package information (`additional_packages_info`), passed through unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "sorted"
+    )]
     pub additional_packages_info: Option<Value>,
     /// When the manifest was made: UTC ISO-8601 with offset, e.g. `2026-04-15T10:12:33+00:00`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,9 +73,14 @@ pub struct Manifest {
     /// Manifest schema version, [`MANIFEST_VERSION`] unless the writer says otherwise.
     pub manifest_version: String,
     /// Packages by unique key.
+    #[serde(serialize_with = "sorted_values")]
     pub packages: BTreeMap<String, Package>,
     /// Vulnerability statements (CVE analysis), passed through unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "sorted"
+    )]
     pub vulnerabilities: Option<Vec<Value>>,
     /// Top-level fields this model does not name.
     #[serde(flatten)]
@@ -236,9 +254,15 @@ impl Manifest {
         }
     }
 
-    /// Writes this manifest as sorted, indented JSON (see [`write_json`]).
+    /// Writes this manifest as sorted, indented JSON (see [`write_json`]). Unless it has
+    /// top-level fields this model does not name, it is written as it serialises (already in
+    /// key order): the sorted tree of the whole manifest is never built, only one package's
+    /// at a time.
     pub fn write_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        write_json(self, out)
+        if !self.extra.is_empty() {
+            return write_json(self, out);
+        }
+        write_pretty(self, out)
     }
 }
 
@@ -261,12 +285,43 @@ impl Package {
 /// including maps held as [`serde_json::Value`]), indented by four spaces, with a final newline.
 /// The same value always gives the same bytes.
 pub fn write_json<T: Serialize + ?Sized>(value: &T, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut tree = serde_json::to_value(value).map_err(std::io::Error::other)?;
-    sort_keys(&mut tree);
+    write_pretty(&sorted_tree(value).map_err(std::io::Error::other)?, out)
+}
+
+/// Writes `value` as serde serialises it, indented by four spaces, with a final newline.
+fn write_pretty<T: Serialize + ?Sized>(value: &T, out: &mut dyn Write) -> std::io::Result<()> {
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut ser = serde_json::Serializer::with_formatter(&mut *out, formatter);
-    tree.serialize(&mut ser).map_err(std::io::Error::other)?;
+    value.serialize(&mut ser).map_err(std::io::Error::other)?;
     out.write_all(b"\n")
+}
+
+/// `value` as a JSON tree with every object's keys sorted.
+fn sorted_tree<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Value> {
+    let mut tree = serde_json::to_value(value)?;
+    sort_keys(&mut tree);
+    Ok(tree)
+}
+
+/// Serialises a field with every object's keys sorted.
+fn sorted<T: Serialize, S: serde::Serializer>(value: &T, ser: S) -> Result<S::Ok, S::Error> {
+    sorted_tree(value)
+        .map_err(serde::ser::Error::custom)?
+        .serialize(ser)
+}
+
+/// Serialises a map (in its key order) whose values each have every object's keys sorted.
+fn sorted_values<T: Serialize, S: serde::Serializer>(
+    map: &BTreeMap<String, T>,
+    ser: S,
+) -> Result<S::Ok, S::Error> {
+    struct Sorted<'a, T>(&'a T);
+    impl<T: Serialize> Serialize for Sorted<'_, T> {
+        fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+            sorted(self.0, ser)
+        }
+    }
+    ser.collect_map(map.iter().map(|(key, value)| (key, Sorted(value))))
 }
 
 /// [`write_json`] into a byte vector.
@@ -332,6 +387,46 @@ mod tests {
         assert!(text.find("\"a\": 2").unwrap() < text.find("\"b\": 1").unwrap());
         assert!(text.find("\"itoa\"").unwrap() < text.find("\"serde_derive\"").unwrap());
         assert!(text.ends_with("}\n"));
+    }
+
+    #[test]
+    fn manifest_is_written_as_its_sorted_tree() {
+        let unsorted = || serde_json::json!({"z": [{"y": 1, "b": 2}], "a": {"d": 3, "c": 4}});
+        let mut manifest = sample();
+        manifest.additional_licenses = Some(unsorted());
+        manifest.additional_packages = Some(unsorted());
+        manifest.additional_packages_info = Some(unsorted());
+        manifest.distro = Some("poky".into());
+        manifest.distro_version = Some("5.0".into());
+        manifest.image = Some("core-image-minimal".into());
+        manifest.layers = Some([("core".to_owned(), Layer::default())].into());
+        manifest.machine = Some("qemux86-64".into());
+        manifest.vulnerabilities = Some(vec![unsorted()]);
+        let mut other = Package::new("a-first", "2");
+        other.patched_cves = Some([("CVE-1".to_owned(), vec!["x.patch".to_owned()])].into());
+        other.extra.insert("b".into(), unsorted());
+        other.extra.insert("a".into(), unsorted());
+        manifest.packages.insert("a-first".into(), other);
+        let tree = |m: &Manifest| {
+            let mut bytes = Vec::new();
+            write_json(m, &mut bytes).unwrap();
+            bytes
+        };
+        let streamed = |m: &Manifest| {
+            let mut bytes = Vec::new();
+            m.write_json(&mut bytes).unwrap();
+            bytes
+        };
+        assert_eq!(
+            String::from_utf8(streamed(&manifest)).unwrap(),
+            String::from_utf8(tree(&manifest)).unwrap()
+        );
+        // With top-level fields of its own, the whole tree is sorted.
+        manifest.extra.insert("aaa".into(), unsorted());
+        manifest.extra.insert("zzz".into(), unsorted());
+        let text = String::from_utf8(streamed(&manifest)).unwrap();
+        assert!(text.find("\"aaa\"").unwrap() < text.find("\"additional_licenses\"").unwrap());
+        assert_eq!(text.into_bytes(), tree(&manifest));
     }
 
     #[test]

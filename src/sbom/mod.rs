@@ -284,9 +284,11 @@ pub fn render_bytes(inventory: &Inventory, format: Format) -> std::io::Result<Ve
     match format {
         Format::CycloneDx => cyclonedx::to_json(inventory),
         Format::Spdx => spdx::to_json(inventory),
-        Format::Vigiles => Ok(crate::vigiles_manifest::to_json_bytes(&vigiles::manifest(
-            inventory,
-        ))),
+        Format::Vigiles => {
+            let mut bytes = Vec::new();
+            vigiles::manifest(inventory).write_json(&mut bytes)?;
+            Ok(bytes)
+        }
     }
 }
 
