@@ -209,7 +209,7 @@ pub fn collect_pending(opts: &SbomOptions) -> Result<Pending<Inventory>> {
             lockfile,
         } => {
             if let Some(path) = lockfile {
-                lock = Some(read_lockfile(path)?);
+                lock = Some(read_lockfile(path, None)?);
             }
             let meta = source::read_saved_metadata(metadata_json)?;
             let platform = match &opts.target {
@@ -231,10 +231,9 @@ pub fn collect_pending(opts: &SbomOptions) -> Result<Pending<Inventory>> {
         }
     };
     let walk = graph::walk(&meta, &opts.selection, &platform, opts.include_dev)?;
-    let lock = match (lock, prefetch) {
-        (Some(lock), _) => lock,
-        (None, Some(prefetch)) if lock_path.exists() => prefetch.take(&lock_path)?,
-        (None, _) => read_lockfile(&lock_path)?,
+    let lock = match lock {
+        Some(lock) => lock,
+        None => read_lockfile(&lock_path, prefetch)?,
     };
     let inventory = Inventory::build(
         &meta,
@@ -262,8 +261,9 @@ pub fn collect_pending(opts: &SbomOptions) -> Result<Pending<Inventory>> {
     })
 }
 
-/// Reads the lock file at `path`, saying how to make one when there is none.
-fn read_lockfile(path: &Path) -> Result<lockfile::LockFile> {
+/// Reads the lock file at `path` (or takes it from `prefetch` when that read the same file),
+/// saying how to make one when there is none.
+fn read_lockfile(path: &Path, prefetch: Option<lockfile::Prefetch>) -> Result<lockfile::LockFile> {
     if !path.exists() {
         return Err(Error::invalid(format!(
             "no lock file at {}: checksums come from Cargo.lock; create it with \
@@ -271,7 +271,10 @@ fn read_lockfile(path: &Path) -> Result<lockfile::LockFile> {
             path.display()
         )));
     }
-    lockfile::LockFile::read(path)
+    match prefetch {
+        Some(prefetch) => prefetch.take(path),
+        None => lockfile::LockFile::read(path),
+    }
 }
 
 /// Writes the inventory in a format.
