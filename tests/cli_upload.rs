@@ -5,6 +5,7 @@ mod cli;
 #[path = "support/e2e.rs"]
 mod e2e;
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use cli::{code, stderr, stdout};
@@ -348,17 +349,20 @@ fn fail_on_gives_exit_3_only_when_counts_exceed_the_limit() {
     assert_eq!(code(&upload("purple", &clean)), 2);
 }
 
+/// `count` manifests `PREFIX00.json`, `PREFIX01.json`, ... named `PREFIX00`, `PREFIX01`, ...
+fn numbered_manifests(w: &World, prefix: &str, count: usize) -> Vec<PathBuf> {
+    (0..count)
+        .map(|i| {
+            let name = format!("{prefix}{i:02}");
+            w.manifest(&format!("{name}.json"), &vigiles_manifest(&name, false))
+        })
+        .collect()
+}
+
 #[test]
 fn twenty_files_four_jobs_each_stored_once() {
     let w = World::new();
-    let files: Vec<_> = (0..20)
-        .map(|i| {
-            w.manifest(
-                &format!("m{i:02}.json"),
-                &vigiles_manifest(&format!("m{i:02}"), false),
-            )
-        })
-        .collect();
+    let files = numbered_manifests(&w, "m", 20);
     let out = w
         .cmd()
         .args(["upload", "--jobs", "4", "--message-format", "json"])
@@ -607,14 +611,7 @@ fn cyclonedx_export_options_reach_the_server_and_the_file_gets_their_extension()
 #[test]
 fn concurrent_flushes_send_each_entry_once_and_abandoned_claims_return() {
     let w = World::new();
-    let files: Vec<_> = (0..12)
-        .map(|i| {
-            w.manifest(
-                &format!("q{i:02}.json"),
-                &vigiles_manifest(&format!("q{i:02}"), false),
-            )
-        })
-        .collect();
+    let files = numbered_manifests(&w, "q", 12);
     let out = w
         .cmd()
         .args(["upload", "--offline"])
